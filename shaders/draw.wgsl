@@ -1,0 +1,35 @@
+// n values of a random stream: raw words, uniform floats or Gumbel noise (TRANSFORM, fixed per pipeline).
+//!include dispatch.wgsl
+//!include stream.wgsl
+//!include gumbel.wgsl
+
+const WG: u32 = 64u;
+
+// 0: raw Philox words, 1: uniform_from_bits, 2: gumbel_from_bits (src/ops/draw.ts names them).
+override TRANSFORM: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> draw: DrawParams;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>; // f32 results are stored as their bits
+
+fn transform(x: u32) -> u32 {
+  switch TRANSFORM {
+    case 1u: { return bitcast<u32>(uniform_from_bits(x)); }
+    case 2u: { return bitcast<u32>(gumbel_from_bits(x)); }
+    default: { return x; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let t = flat_index(gid, groups, WG);
+  if (t >= draw.blocks) {
+    return;
+  }
+  let words = stream_block(draw.key, draw.stream, draw.first_block, t);
+  for (var lane = 0u; lane < 4u; lane++) {
+    let i = 4u * t + lane - draw.lead; // below 0 wraps past n
+    if (i < draw.n) {
+      out[i] = transform(words[lane]);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// Philox4x32 on the CPU: the twin of shaders/philox.wgsl and shaders/stream.wgsl, bit for bit.
+import type { StreamPosition } from '../validate.js';
+
+const M0 = 0xd2511f53;
+const M1 = 0xcd9e8d57;
+const W0 = 0x9e3779b9;
+const W1 = 0xbb67ae85;
+
+/** High 32 bits of a * b (u32 operands), from 16-bit limbs: every partial product is exact in a double. */
+function mulhi32(a: number, b: number): number {
+  const al = a & 0xffff;
+  const ah = a >>> 16;
+  const bl = b & 0xffff;
+  const bh = b >>> 16;
+  const lh = al * bh;
+  const hl = ah * bl;
+  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) >>> 0;
+}
+
+/**
+ * Philox4x32-R of one counter under one key, as Random123's philox4x32_R(R, ctr, key).
+ * Writes the four output words into `out` (reused to avoid allocation in loops).
+ */
+export function philox4x32(
+  c0: number, c1: number, c2: number, c3: number,
+  k0: number, k1: number,
+  out: Uint32Array, rounds = 10,
+): Uint32Array {
+  for (let r = 0; r < rounds; r++) {
+    if (r > 0) {
+      k0 = (k0 + W0) >>> 0;
+      k1 = (k1 + W1) >>> 0;
+    }
+    const hi0 = mulhi32(M0, c0);
+    const lo0 = Math.imul(M0, c0) >>> 0;
+    const hi1 = mulhi32(M1, c2);
+    const lo1 = Math.imul(M1, c2) >>> 0;
+    c0 = (hi1 ^ c1 ^ k0) >>> 0;
+    c1 = lo1;
+    c2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c3 = lo0;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+  return out;
+}
+
+const lo32 = (x: bigint): number => Number(x & 0xffffffffn);
+const hi32 = (x: bigint): number => Number((x >> 32n) & 0xffffffffn);
+
+/** Calls visit(i, word) for the n words of a draw (the stream contract in the README), in order. */
+export function forEachWord(n: number, pos: StreamPosition, visit: (i: number, word: number) => void): void {
+  if (n === 0) return;
+  const k0 = lo32(pos.seed);
+  const k1 = hi32(pos.seed);
+  const s0 = lo32(pos.stream);
+  const s1 = hi32(pos.stream);
+  const first = pos.offset >> 2n;
+  let b0 = lo32(first);
+  let b1 = hi32(first);
+  const words = new Uint32Array(4);
+  let lane = Number(pos.offset & 3n);
+  for (let i = 0; i < n; ) {
+    philox4x32(b0, b1, s0, s1, k0, k1, words);
+    for (; lane < 4 && i < n; lane++, i++) visit(i, words[lane]!);
+    lane = 0;
+    b0 = (b0 + 1) >>> 0;
+    if (b0 === 0) b1 = (b1 + 1) >>> 0; // the block counter is 64-bit and wraps at 2^64
+  }
+}
+
+/** The n words of a draw. */
+export function drawWords(n: number, pos: StreamPosition): Uint32Array {
+  const out = new Uint32Array(n);
+  forEachWord(n, pos, (i, w) => {
+    out[i] = w;
+  });
+  return out;
+}

@@ -1,0 +1,108 @@
+// The CPU fallback: the same ops and results as the WebGPU backend, in plain JavaScript.
+import type { DataOf, DType, GumbelRuntime, RngOptions, Tensor } from '../types.js';
+import { checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { drawWords, forEachWord } from './philox.js';
+import { gumbelFromBits64, uniformFromBits } from './transforms.js';
+
+class CpuTensor<D extends DType = DType> implements Tensor<D> {
+  #data: DataOf<D> | null;
+  readonly size: number;
+  constructor(
+    readonly owner: CpuRuntime,
+    readonly shape: readonly number[],
+    readonly dtype: D,
+    data: DataOf<D>,
+  ) {
+    this.#data = data;
+    this.size = data.length;
+  }
+  get destroyed(): boolean {
+    return this.#data === null;
+  }
+  /** The live contents, without a copy (ops read their inputs through this). */
+  get data(): DataOf<D> {
+    if (!this.#data) throw new TypeError('tensor was destroyed');
+    return this.#data;
+  }
+  async read(): Promise<DataOf<D>> {
+    this.owner.assertUsable();
+    return this.data.slice() as DataOf<D>;
+  }
+  destroy(): void {
+    this.#data = null;
+  }
+}
+
+class CpuRuntime implements GumbelRuntime {
+  readonly backend = 'cpu';
+  readonly adapterInfo = null;
+  readonly device = null;
+  #destroyed = false;
+
+  assertUsable(): void {
+    if (this.#destroyed) throw new Error('gumbel-webgpu: this runtime was destroyed');
+  }
+
+  isOwn = (t: unknown): t is CpuTensor => t instanceof CpuTensor && t.owner === this;
+
+  tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;
+  tensor(data: Uint32Array, shape?: readonly number[]): Tensor<'u32'>;
+  tensor(data: Float32Array | Uint32Array, shape?: readonly number[]): Tensor {
+    this.assertUsable();
+    const dtype = dtypeOf(data);
+    const s = toShape('shape', shape ?? [data.length]);
+    if (s.size !== data.length) throw new RangeError(`shape [${s.shape}] has ${s.size} elements but data has ${data.length}`);
+    return dtype === 'f32' ? new CpuTensor(this, s.shape, 'f32', (data as Float32Array).slice()) : new CpuTensor(this, s.shape, 'u32', (data as Uint32Array).slice());
+  }
+
+  async randomBits(shape: readonly number[], rng: RngOptions): Promise<Tensor<'u32'>> {
+    this.assertUsable();
+    const s = toShape('shape', shape);
+    return new CpuTensor(this, s.shape, 'u32', drawWords(s.size, toStreamPosition(rng)));
+  }
+
+  async uniform(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>> {
+    return this.#mapDraw(shape, rng, uniformFromBits);
+  }
+
+  async gumbel(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>> {
+    return this.#mapDraw(shape, rng, gumbelFromBits64);
+  }
+
+  async gumbelFromBits(bits: Tensor<'u32'>): Promise<Tensor<'f32'>> {
+    this.assertUsable();
+    const t = checkTensor('bits', bits, this.isOwn, 'u32');
+    const words = t.data as Uint32Array;
+    const out = new Float32Array(words.length);
+    for (let i = 0; i < words.length; i++) out[i] = gumbelFromBits64(words[i]!);
+    return new CpuTensor(this, t.shape, 'f32', out);
+  }
+
+  poolStats() {
+    return { created: 0, inUse: 0, free: 0, freeBytes: 0 };
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+  }
+
+  #mapDraw(shape: readonly number[], rng: RngOptions, f: (word: number) => number): Tensor<'f32'> {
+    this.assertUsable();
+    const s = toShape('shape', shape);
+    const out = new Float32Array(s.size);
+    forEachWord(s.size, toStreamPosition(rng), (i, w) => {
+      out[i] = f(w);
+    });
+    return new CpuTensor(this, s.shape, 'f32', out);
+  }
+}
+
+export function dtypeOf(data: unknown): DType {
+  if (data instanceof Float32Array) return 'f32';
+  if (data instanceof Uint32Array) return 'u32';
+  throw new TypeError(`data must be a Float32Array or a Uint32Array, got ${(data as object)?.constructor?.name ?? String(data)}`);
+}
+
+export function createCpuRuntime(): GumbelRuntime {
+  return new CpuRuntime();
+}

@@ -1,0 +1,105 @@
+// Pipelines, bind groups and uniform blocks built from a kernel's reflected spec, so the TypeScript that
+// dispatches a kernel cannot disagree with its WGSL: a missing, extra or misnamed binding or uniform
+// member is an error here, not a silent wrong answer on the GPU.
+import { ShaderStage } from './flags.js';
+import type { KernelSpec, ParamsSpec, ParamType } from './kernel-spec.js';
+
+const COMPONENTS: Record<ParamType, number> = { u32: 1, i32: 1, f32: 1, vec2u: 2, vec4u: 4, vec2f: 2, vec4f: 4 };
+
+/** Throws unless `names` are exactly the kernel's bindings. */
+export function checkBindingNames(spec: KernelSpec, names: readonly string[]): void {
+  const expected = spec.bindings.map((b) => b.name);
+  const missing = expected.filter((n) => !names.includes(n));
+  const unexpected = names.filter((n) => !expected.includes(n));
+  if (missing.length || unexpected.length) {
+    throw new Error(
+      `kernel ${spec.name}: binding mismatch (missing: [${missing.join(', ')}], unexpected: [${unexpected.join(', ')}]); the shader declares [${expected.join(', ')}]`,
+    );
+  }
+}
+
+export type ParamValues = Record<string, number | readonly number[]>;
+
+/** Packs a uniform block at the reflected offsets; every member must be given, and nothing else. */
+export function packParams(spec: KernelSpec, values: ParamValues): ArrayBuffer {
+  const layout: ParamsSpec | null = spec.params;
+  if (!layout) throw new Error(`kernel ${spec.name} has no uniform block`);
+  const fieldNames = layout.fields.map((f) => f.name);
+  const unexpected = Object.keys(values).filter((k) => !fieldNames.includes(k));
+  if (unexpected.length) throw new Error(`kernel ${spec.name}: ${layout.binding} has no member(s) ${unexpected.join(', ')}`);
+  const bytes = new ArrayBuffer(Math.ceil(layout.size / 16) * 16);
+  const view = new DataView(bytes);
+  for (const field of layout.fields) {
+    const value = values[field.name];
+    if (value === undefined) throw new Error(`kernel ${spec.name}: ${layout.binding}.${field.name} was not given`);
+    const parts = typeof value === 'number' ? [value] : value;
+    if (parts.length !== COMPONENTS[field.type]) {
+      throw new Error(`kernel ${spec.name}: ${layout.binding}.${field.name} is ${field.type}, given ${parts.length} value(s)`);
+    }
+    parts.forEach((v, i) => {
+      const at = field.offset + 4 * i;
+      if (field.type.endsWith('f')) view.setFloat32(at, v, true);
+      else if (field.type === 'i32') view.setInt32(at, v, true);
+      else view.setUint32(at, v, true);
+    });
+  }
+  return bytes;
+}
+
+/** Workgroup counts for `groups` workgroups, folded into 2-D past the per-dimension limit (flat_index undoes it). */
+export function foldDispatch(groups: number, maxPerDimension: number): [number, number] {
+  if (groups <= maxPerDimension) return [Math.max(groups, 1), 1];
+  const y = Math.ceil(groups / maxPerDimension);
+  if (y > maxPerDimension) throw new RangeError(`a dispatch of ${groups} workgroups exceeds ${maxPerDimension}^2`);
+  return [Math.ceil(groups / y), y];
+}
+
+/** Compute pipelines cached by everything that changes the compiled shader: the kernel and its constants. */
+export class PipelineCache {
+  readonly #device: GPUDevice;
+  readonly #pipelines = new Map<string, GPUComputePipeline>();
+  readonly #layouts = new Map<string, GPUBindGroupLayout>();
+
+  constructor(device: GPUDevice) {
+    this.#device = device;
+  }
+
+  get(spec: KernelSpec, constants: Record<string, number> = {}): GPUComputePipeline {
+    for (const name of Object.keys(constants)) {
+      if (!spec.overrides.includes(name)) throw new Error(`kernel ${spec.name} has no override ${name}`);
+    }
+    const key = `${spec.name}|${JSON.stringify(constants)}`;
+    let pipeline = this.#pipelines.get(key);
+    if (!pipeline) {
+      const module = this.#device.createShaderModule({ label: spec.name, code: spec.code });
+      pipeline = this.#device.createComputePipeline({
+        label: key,
+        layout: this.#device.createPipelineLayout({ label: spec.name, bindGroupLayouts: [this.layout(spec)] }),
+        compute: { module, entryPoint: spec.entryPoint, constants },
+      });
+      this.#pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  layout(spec: KernelSpec): GPUBindGroupLayout {
+    let layout = this.#layouts.get(spec.name);
+    if (!layout) {
+      layout = this.#device.createBindGroupLayout({
+        label: spec.name,
+        entries: spec.bindings.map((b) => ({ binding: b.binding, visibility: ShaderStage.COMPUTE, buffer: { type: b.type } })),
+      });
+      this.#layouts.set(spec.name, layout);
+    }
+    return layout;
+  }
+
+  bindGroup(spec: KernelSpec, buffers: Record<string, GPUBuffer>): GPUBindGroup {
+    checkBindingNames(spec, Object.keys(buffers));
+    return this.#device.createBindGroup({
+      label: spec.name,
+      layout: this.layout(spec),
+      entries: spec.bindings.map((b) => ({ binding: b.binding, resource: { buffer: buffers[b.name]! } })),
+    });
+  }
+}

@@ -1,0 +1,165 @@
+// The WebGPU backend: tensors in pooled storage buffers, each op one submit inside error scopes.
+import { BufferUsage, MapMode } from './flags.js';
+import { dtypeOf } from '../cpu/runtime.js';
+import { encodeDraw, encodeGumbelFromBits, type DrawTransform } from '../ops/draw.js';
+import type { AdapterDescription, DataOf, DType, GumbelRuntime, PoolStats, RngOptions, Tensor } from '../types.js';
+import { checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { GpuContext } from './context.js';
+import { acquireDevice, DeviceHealth } from './device.js';
+
+const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+
+class GpuTensor<D extends DType = DType> implements Tensor<D> {
+  #buffer: GPUBuffer | null;
+  constructor(
+    readonly owner: GpuRuntime,
+    readonly shape: readonly number[],
+    readonly dtype: D,
+    readonly size: number,
+    buffer: GPUBuffer,
+  ) {
+    this.#buffer = buffer;
+  }
+  get destroyed(): boolean {
+    return this.#buffer === null;
+  }
+  get buffer(): GPUBuffer {
+    if (!this.#buffer) throw new TypeError('tensor was destroyed');
+    return this.#buffer;
+  }
+  async read(): Promise<DataOf<D>> {
+    const bytes = await this.owner.readBuffer(this.buffer, this.size * 4);
+    return (this.dtype === 'f32' ? new Float32Array(bytes) : new Uint32Array(bytes)) as DataOf<D>;
+  }
+  destroy(): void {
+    if (!this.#buffer) return;
+    this.owner.ctx.pool.release(this.#buffer);
+    this.#buffer = null;
+  }
+}
+
+class GpuRuntime implements GumbelRuntime {
+  readonly backend = 'webgpu';
+  readonly ctx: GpuContext;
+  readonly #health: DeviceHealth;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapterInfo: AdapterDescription,
+    readonly ownsDevice: boolean,
+  ) {
+    this.ctx = new GpuContext(device);
+    this.#health = new DeviceHealth(device, ownsDevice);
+  }
+
+  isOwn = (t: unknown): t is GpuTensor => t instanceof GpuTensor && t.owner === this;
+
+  tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;
+  tensor(data: Uint32Array, shape?: readonly number[]): Tensor<'u32'>;
+  tensor(data: Float32Array | Uint32Array, shape?: readonly number[]): Tensor {
+    this.#health.check();
+    const dtype = dtypeOf(data);
+    const s = toShape('shape', shape ?? [data.length]);
+    if (s.size !== data.length) throw new RangeError(`shape [${s.shape}] has ${s.size} elements but data has ${data.length}`);
+    const t = this.#alloc(s.shape, dtype, s.size, 'tensor');
+    if (s.size > 0) this.device.queue.writeBuffer(t.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return t;
+  }
+
+  randomBits(shape: readonly number[], rng: RngOptions): Promise<Tensor<'u32'>> {
+    return this.#draw(shape, rng, 'bits', 'u32');
+  }
+
+  uniform(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>> {
+    return this.#draw(shape, rng, 'uniform', 'f32');
+  }
+
+  gumbel(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>> {
+    return this.#draw(shape, rng, 'gumbel', 'f32');
+  }
+
+  async gumbelFromBits(bits: Tensor<'u32'>): Promise<Tensor<'f32'>> {
+    this.#health.check();
+    const input = checkTensor('bits', bits, this.isOwn, 'u32');
+    const out = this.#alloc(input.shape, 'f32', input.size, 'gumbelFromBits');
+    await this.#run('gumbelFromBits', [out], (encoder) => encodeGumbelFromBits(this.ctx, encoder, input.buffer, out.buffer, input.size));
+    return out;
+  }
+
+  poolStats(): PoolStats {
+    return this.ctx.pool.stats();
+  }
+
+  destroy(): void {
+    this.#health.markDestroyed();
+    this.ctx.pool.destroyAll();
+    if (this.ownsDevice) this.device.destroy();
+  }
+
+  /** Copies a buffer's first `bytes` bytes out through a pooled staging buffer. */
+  async readBuffer(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.#health.check();
+    if (bytes === 0) return new ArrayBuffer(0);
+    const staging = this.ctx.pool.acquire(bytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'readback');
+    try {
+      const encoder = this.device.createCommandEncoder({ label: 'readback' });
+      encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+      this.ctx.submit(encoder);
+      await staging.mapAsync(MapMode.READ, 0, bytes);
+      return staging.getMappedRange(0, bytes).slice(0);
+    } catch (error) {
+      this.#health.check(); // a lost device explains the failure better than mapAsync's own error
+      throw error;
+    } finally {
+      if (staging.mapState === 'mapped') staging.unmap();
+      this.ctx.pool.release(staging);
+    }
+  }
+
+  async #draw<D extends DType>(shape: readonly number[], rng: RngOptions, transform: DrawTransform, dtype: D): Promise<Tensor<D>> {
+    this.#health.check();
+    const s = toShape('shape', shape);
+    const pos = toStreamPosition(rng);
+    const out = this.#alloc(s.shape, dtype, s.size, transform);
+    await this.#run(transform, [out], (encoder) => encodeDraw(this.ctx, encoder, out.buffer, s.size, pos, transform));
+    return out;
+  }
+
+  #alloc<D extends DType>(shape: readonly number[], dtype: D, size: number, label: string): GpuTensor<D> {
+    const bytes = size * 4;
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (bytes > limit) {
+      throw new RangeError(`a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxStorageBufferBindingSize of ${limit} bytes`);
+    }
+    return new GpuTensor(this, shape, dtype, size, this.ctx.pool.acquire(bytes, TENSOR_USAGE, label));
+  }
+
+  /** Encodes and submits one op inside validation and out-of-memory scopes; on an error, frees its outputs and rejects. */
+  async #run(label: string, outputs: GpuTensor[], encode: (encoder: GPUCommandEncoder) => void): Promise<void> {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let thrown: unknown = null;
+    try {
+      const encoder = this.device.createCommandEncoder({ label });
+      encode(encoder);
+      this.ctx.submit(encoder);
+    } catch (error) {
+      thrown = error;
+    }
+    const validation = await this.device.popErrorScope();
+    const outOfMemory = await this.device.popErrorScope();
+    const gpuError = validation ?? outOfMemory;
+    if (thrown || gpuError) {
+      for (const t of outputs) t.destroy();
+      this.#health.check();
+      if (thrown) throw thrown;
+      throw new Error(`gumbel-webgpu: ${label} failed on the GPU: ${gpuError!.message}`);
+    }
+  }
+}
+
+/** A WebGPU runtime; rejects with WebGpuUnavailableError when there is no WebGPU or no adapter. */
+export async function createWebGpuRuntime(gpu: GPU | undefined, device: GPUDevice | undefined): Promise<GumbelRuntime> {
+  const acquired = await acquireDevice(gpu, device);
+  return new GpuRuntime(acquired.device, acquired.adapterInfo, acquired.owned);
+}

@@ -1,0 +1,37 @@
+/**
+ * gumbel-webgpu: WebGPU kernels for Gumbel-Softmax, with a CPU fallback that gives the same answers.
+ *
+ * @example
+ * import { createGumbel } from 'gumbel-webgpu';
+ * const rt = await createGumbel();                 // WebGPU if available, else CPU
+ * const g = await rt.gumbel([2, 3], { seed: 42 }); // standard Gumbel noise, reproducible
+ * console.log(rt.backend, await g.read());
+ */
+import { createCpuRuntime } from './cpu/runtime.js';
+import { WebGpuUnavailableError } from './gpu/device.js';
+import { createWebGpuRuntime } from './gpu/runtime.js';
+import type { CreateOptions, GumbelRuntime } from './types.js';
+
+export type * from './types.js';
+export { WebGpuUnavailableError } from './gpu/device.js';
+
+/**
+ * Creates a runtime on the chosen backend.
+ *
+ * @example
+ * const gpuOnly = await createGumbel({ backend: 'webgpu' }); // rejects with WebGpuUnavailableError without WebGPU
+ * const cpu = await createGumbel({ backend: 'cpu' });
+ */
+export async function createGumbel(options: CreateOptions = {}): Promise<GumbelRuntime> {
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
+    throw new RangeError(`options.backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(backend)}`);
+  }
+  if (backend === 'cpu') return createCpuRuntime();
+  try {
+    return await createWebGpuRuntime(options.gpu, options.device);
+  } catch (error) {
+    if (backend === 'auto' && error instanceof WebGpuUnavailableError) return createCpuRuntime();
+    throw error;
+  }
+}

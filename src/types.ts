@@ -1,0 +1,91 @@
+/** Element types a tensor can hold. */
+export type DType = 'f32' | 'u32';
+
+/** The typed array a tensor of a given dtype reads back as. */
+export type DataOf<D extends DType> = D extends 'f32' ? Float32Array : Uint32Array;
+
+/** A 64-bit unsigned integer: a non-negative safe-integer `number` or a `bigint` in [0, 2^64). */
+export type U64 = number | bigint;
+
+/**
+ * Where a draw starts in the Philox stream (README, "Random streams"). There is no hidden global seed:
+ * the same `{ seed, stream, offset }` always gives the same numbers, on either backend.
+ */
+export interface RngOptions {
+  seed: U64;
+  /** Independent sub-stream; default 0. */
+  stream?: U64;
+  /** Position of the first word in the stream; default 0. */
+  offset?: U64;
+}
+
+/** A dense, row-major array on one runtime's backend. */
+export interface Tensor<D extends DType = DType> {
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  /** Number of elements: the product of the shape. */
+  readonly size: number;
+  /** True after destroy(). */
+  readonly destroyed: boolean;
+  /** Copies the contents out. Rejects after destroy(). Reading twice gives the same data twice. */
+  read(): Promise<DataOf<D>>;
+  /** Frees the storage (returns it to the runtime's pool). Destroying twice is a no-op. */
+  destroy(): void;
+}
+
+export type BackendName = 'webgpu' | 'cpu';
+
+/** The adapter a WebGPU runtime runs on, as the browser or Dawn reports it. */
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+}
+
+export interface CreateOptions {
+  /** 'auto' (default): WebGPU when an adapter is found, else the CPU. 'webgpu': reject when unavailable. 'cpu': the CPU fallback. */
+  backend?: 'auto' | BackendName;
+  /** Run on this device instead of requesting one. Its lifetime stays the caller's: destroy() does not destroy it. */
+  device?: GPUDevice;
+  /** Request the adapter from this GPU object (default `navigator.gpu`; in Node, the `webgpu` package's `create([])`). */
+  gpu?: GPU;
+}
+
+/** Counters of the WebGPU buffer pool (all zero on the CPU backend). */
+export interface PoolStats {
+  /** Buffers created over the runtime's life. */
+  created: number;
+  /** Buffers held by live tensors or in-flight work. */
+  inUse: number;
+  /** Released buffers kept for reuse. */
+  free: number;
+  /** Bytes in those free buffers. */
+  freeBytes: number;
+}
+
+/** One backend's implementation of every op; both backends give the same results (README, "Backends"). */
+export interface GumbelRuntime {
+  readonly backend: BackendName;
+  /** The adapter, or null on the CPU backend. */
+  readonly adapterInfo: AdapterDescription | null;
+  /** The device the WebGPU backend runs on, or null on the CPU backend. */
+  readonly device: GPUDevice | null;
+
+  /** Uploads data (length must equal the product of shape; shape defaults to [data.length]). */
+  tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;
+  tensor(data: Uint32Array, shape?: readonly number[]): Tensor<'u32'>;
+
+  /** The raw 32-bit Philox4x32-10 words of a draw. */
+  randomBits(shape: readonly number[], rng: RngOptions): Promise<Tensor<'u32'>>;
+  /** Uniform floats (floor(x / 2^9) + 0.5) * 2^-23 of the words x of a draw: exact, strictly inside (0, 1). */
+  uniform(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>>;
+  /** Standard Gumbel noise -ln(-ln u), u = (x + 0.5) / 2^32, of the words x of a draw: always finite. */
+  gumbel(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>>;
+  /** The Gumbel transform of given words (same shape): for checking the transform over chosen words. */
+  gumbelFromBits(bits: Tensor<'u32'>): Promise<Tensor<'f32'>>;
+
+  poolStats(): PoolStats;
+  /** Frees the runtime's buffers (and its device, when it created it). Later calls reject. */
+  destroy(): void;
+}

@@ -1,0 +1,64 @@
+// Runtime creation, tensors and their life cycle on the CPU backend in Node.
+import { expect, test } from '@playwright/test';
+import { createGumbel, WebGpuUnavailableError } from '../../dist/index.js';
+
+test("backend 'auto' in Node without options.gpu falls back to the CPU; 'webgpu' rejects clearly", async () => {
+  const auto = await createGumbel();
+  expect(auto.backend).toBe('cpu');
+  expect(auto.adapterInfo).toBeNull();
+  await expect(createGumbel({ backend: 'webgpu' })).rejects.toThrow(WebGpuUnavailableError);
+  await expect(createGumbel({ backend: 'webgpu' })).rejects.toThrow(/navigator\.gpu is undefined/);
+  await expect(createGumbel({ backend: 'gpu' as never })).rejects.toThrow(/options\.backend must be 'auto', 'webgpu' or 'cpu'/);
+});
+
+test('tensors keep shape, dtype and data; read twice gives the same copy; destroy is idempotent', async () => {
+  const rt = await createGumbel({ backend: 'cpu' });
+  const data = new Float32Array([1.5, -2, 3.25, 4, 5, 6]);
+  const t = rt.tensor(data, [2, 3]);
+  expect(t.shape).toEqual([2, 3]);
+  expect(t.dtype).toBe('f32');
+  expect(t.size).toBe(6);
+  data[0] = 99; // the tensor holds its own copy
+  const a = await t.read();
+  a[1] = 42; // and read() hands out copies
+  expect(Array.from(await t.read())).toEqual([1.5, -2, 3.25, 4, 5, 6]);
+  const u = rt.tensor(new Uint32Array([7, 8]));
+  expect(u.dtype).toBe('u32');
+  expect(u.shape).toEqual([2]);
+  t.destroy();
+  t.destroy();
+  expect(t.destroyed).toBe(true);
+  await expect(t.read()).rejects.toThrow(/destroyed/);
+});
+
+test('bad tensor arguments are TypeErrors or RangeErrors that name the argument', async () => {
+  const rt = await createGumbel({ backend: 'cpu' });
+  expect(() => rt.tensor([1, 2] as never)).toThrow(/data must be a Float32Array or a Uint32Array, got Array/);
+  expect(() => rt.tensor(new Float64Array(2) as never)).toThrow(TypeError);
+  expect(() => rt.tensor(new Float32Array(6), [4, 2])).toThrow(/shape \[4,2\] has 8 elements but data has 6/);
+  expect(() => rt.tensor(new Float32Array(6), [2, -3])).toThrow(/shape\[1\] must be a non-negative integer, got -3/);
+  expect(() => rt.tensor(new Float32Array(6), [2, 1.5] as never)).toThrow(RangeError);
+  await expect(rt.gumbel([2, NaN], { seed: 1 })).rejects.toThrow(/shape\[1\] must be a non-negative integer, got NaN/);
+  await expect(rt.gumbel('3' as never, { seed: 1 })).rejects.toThrow(TypeError);
+  const other = await createGumbel({ backend: 'cpu' });
+  await expect(rt.gumbelFromBits(other.tensor(new Uint32Array(2)))).rejects.toThrow(/bits is a tensor of another runtime/);
+  await expect(rt.gumbelFromBits(rt.tensor(new Float32Array(2)) as never)).rejects.toThrow(/bits must have dtype 'u32', got 'f32'/);
+  const dead = rt.tensor(new Uint32Array(2));
+  dead.destroy();
+  await expect(rt.gumbelFromBits(dead)).rejects.toThrow(/bits was destroyed/);
+});
+
+test('zero-size shapes give empty tensors', async () => {
+  const rt = await createGumbel({ backend: 'cpu' });
+  const g = await rt.gumbel([0, 5], { seed: 1 });
+  expect(g.shape).toEqual([0, 5]);
+  expect((await g.read()).length).toBe(0);
+});
+
+test('a destroyed runtime rejects every call', async () => {
+  const rt = await createGumbel({ backend: 'cpu' });
+  const t = await rt.uniform([3], { seed: 5 });
+  rt.destroy();
+  await expect(rt.gumbel([3], { seed: 5 })).rejects.toThrow(/runtime was destroyed/);
+  await expect(t.read()).rejects.toThrow(/runtime was destroyed/);
+});

@@ -1,0 +1,85 @@
+// Every shader parses, and TypeScript cannot bind a kernel differently from what its WGSL declares.
+import { readdirSync, readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { checkBindingNames, foldDispatch, packParams } from '../../src/gpu/kernels.js';
+import { sizeClass } from '../../src/gpu/buffer-pool.js';
+import { composeWgsl, loadKernel, reflectKernel } from '../../tools/wgsl-kernel.js';
+
+const SHADERS = new URL('../../shaders/', import.meta.url).pathname;
+const files = readdirSync(SHADERS).filter((f) => f.endsWith('.wgsl'));
+const kernels = files.filter((f) => readFileSync(SHADERS + f, 'utf8').includes('@compute')).map((f) => f.replace(/\.wgsl$/, ''));
+
+test('the shader folder has kernels and pieces', () => {
+  expect(kernels).toEqual(expect.arrayContaining(['draw', 'gumbel-from-bits']));
+  expect(files).toEqual(expect.arrayContaining(['philox.wgsl', 'gumbel.wgsl', 'stream.wgsl', 'dispatch.wgsl']));
+});
+
+for (const name of kernels) {
+  test(`shaders/${name}.wgsl composes and reflects`, () => {
+    const spec = loadKernel(SHADERS, name);
+    expect(spec.entryPoint).toBe('main');
+    expect(spec.workgroupSize).toBeGreaterThan(0);
+    expect(spec.bindings.length).toBeGreaterThan(0);
+    expect(spec.code).not.toContain('//!include');
+  });
+}
+
+test('draw.wgsl reflects to the layout src/ops/draw.ts binds', () => {
+  const spec = loadKernel(SHADERS, 'draw');
+  expect(spec.bindings).toEqual([
+    { name: 'draw', binding: 0, type: 'uniform' },
+    { name: 'out', binding: 1, type: 'storage' },
+  ]);
+  expect(spec.params?.fields.map((f) => [f.name, f.offset, f.type])).toEqual([
+    ['key', 0, 'vec2u'],
+    ['stream', 8, 'vec2u'],
+    ['first_block', 16, 'vec2u'],
+    ['lead', 24, 'u32'],
+    ['n', 28, 'u32'],
+    ['blocks', 32, 'u32'],
+  ]);
+  expect(spec.overrides).toEqual(['TRANSFORM']);
+  expect(loadKernel(SHADERS, 'gumbel-from-bits').bindings.map((b) => `${b.name}:${b.type}`)).toEqual(['params:uniform', 'words:read-only-storage', 'out:storage']);
+});
+
+test('a binding mismatch between TypeScript and WGSL is an error naming both sides', () => {
+  const spec = loadKernel(SHADERS, 'draw');
+  expect(() => checkBindingNames(spec, ['draw', 'out'])).not.toThrow();
+  expect(() => checkBindingNames(spec, ['draw'])).toThrow(/kernel draw: binding mismatch \(missing: \[out\], unexpected: \[\]\)/);
+  expect(() => checkBindingNames(spec, ['draw', 'output'])).toThrow(/missing: \[out\], unexpected: \[output\]/);
+});
+
+test('uniform blocks are packed at the reflected offsets, and only with every member', () => {
+  const spec = loadKernel(SHADERS, 'draw');
+  const values = { key: [1, 2], stream: [3, 4], first_block: [5, 6], lead: 7, n: 8, blocks: 9 };
+  expect(Array.from(new Uint32Array(packParams(spec, values)))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0]);
+  const { blocks: _, ...missing } = values;
+  expect(() => packParams(spec, missing)).toThrow(/draw\.blocks was not given/);
+  expect(() => packParams(spec, { ...values, tau: 1 })).toThrow(/has no member\(s\) tau/);
+  expect(() => packParams(spec, { ...values, lead: [1, 2] })).toThrow(/draw\.lead is u32, given 2 value/);
+});
+
+test('a malformed shader fails the build with the file named', () => {
+  expect(() => reflectKernel('broken', '@compute @workgroup_size(64) fn main( {')).toThrow();
+  expect(() => reflectKernel('two', composeWgsl(SHADERS, 'philox.wgsl'))).toThrow(/shaders\/two\.wgsl: expected one @compute entry point, found 0/);
+});
+
+test('dispatches past the per-dimension limit fold into 2-D that covers every workgroup', () => {
+  expect(foldDispatch(0, 65535)).toEqual([1, 1]);
+  expect(foldDispatch(65535, 65535)).toEqual([65535, 1]);
+  for (const groups of [65536, 131071, 524288, 65535 * 3 + 1]) {
+    const [x, y] = foldDispatch(groups, 65535);
+    expect(x).toBeLessThanOrEqual(65535);
+    expect(x * y).toBeGreaterThanOrEqual(groups);
+    expect(x * (y - 1)).toBeLessThan(groups);
+  }
+  expect(() => foldDispatch(65536 * 65536, 65535)).toThrow(RangeError);
+});
+
+test('buffer size classes cover the request with at most 12.5% slack above 64 KiB', () => {
+  for (const bytes of [1, 4, 17, 65536, 65537, 100_000, 2 ** 22 + 4, 123_456_789]) {
+    const c = sizeClass(bytes);
+    expect(c).toBeGreaterThanOrEqual(bytes);
+    if (bytes > 65536) expect(c).toBeLessThanOrEqual(bytes * 1.125 + 16);
+  }
+});

@@ -1,0 +1,82 @@
+// Build-time WGSL composer and reflector: turns shaders/NAME.wgsl into a KernelSpec.
+// Used by the Vite plugin (vite.config.ts) and by the shader tests.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
+import type { BindingSpec, KernelSpec, ParamField, ParamType } from '../src/gpu/kernel-spec.js';
+
+const INCLUDE = /^\/\/!include\s+(\S+)\s*$/;
+const PARAM_TYPES: readonly string[] = ['u32', 'i32', 'f32', 'vec2u', 'vec4u', 'vec2f', 'vec4f'];
+const ALIASES: Record<string, string> = {
+  'vec2<u32>': 'vec2u',
+  'vec4<u32>': 'vec4u',
+  'vec2<f32>': 'vec2f',
+  'vec4<f32>': 'vec4f',
+};
+
+/** The file with every `//!include piece.wgsl` replaced by that piece (recursively, each piece once, first use first). */
+export function composeWgsl(dir: string, file: string): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const body: string[] = [];
+    for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+      const m = INCLUDE.exec(line);
+      if (m) visit(m[1]!);
+      else body.push(line);
+    }
+    parts.push(`// ---- ${name}\n${body.join('\n').trim()}\n`);
+  };
+  visit(file);
+  return parts.join('\n');
+}
+
+/** Reflects composed WGSL into a KernelSpec; throws on a parse error or a layout this package does not support. */
+export function reflectKernel(name: string, code: string): KernelSpec {
+  const fail = (why: string): never => {
+    throw new Error(`shaders/${name}.wgsl: ${why}`);
+  };
+  const reflect = new WgslReflect(code);
+  const entries = reflect.entry.compute;
+  if (entries.length !== 1) fail(`expected one @compute entry point, found ${entries.length}`);
+  const entry = entries[0]!;
+  const size = entry.workgroupSize;
+  if (!size || size[1] !== 1 || size[2] !== 1) fail(`workgroup size must be 1-D, got ${JSON.stringify(size)}`);
+
+  const groups = reflect.getBindGroups();
+  if (groups.length !== 1) fail(`expected bindings in group 0 only, found ${groups.length} groups`);
+  const bindings: BindingSpec[] = [];
+  let params: KernelSpec['params'] = null;
+  for (const v of groups[0] ?? []) {
+    if (!v) continue;
+    if (v.resourceType === ResourceType.Uniform) {
+      if (params) fail('more than one uniform block');
+      const fields: ParamField[] = (v.members ?? []).map((m) => {
+        const type = ALIASES[m.type.name] ?? m.type.name;
+        if (!PARAM_TYPES.includes(type)) fail(`uniform member ${m.name} has unsupported type ${m.type.name}`);
+        return { name: m.name, offset: m.offset, type: type as ParamType };
+      });
+      params = { binding: v.name, size: v.size, fields };
+      bindings.push({ name: v.name, binding: v.binding, type: 'uniform' });
+    } else if (v.resourceType === ResourceType.Storage) {
+      bindings.push({ name: v.name, binding: v.binding, type: v.access === 'read' ? 'read-only-storage' : 'storage' });
+    } else {
+      fail(`binding ${v.name} is neither a uniform nor a storage buffer`);
+    }
+  }
+  return {
+    name,
+    code,
+    entryPoint: entry.name,
+    workgroupSize: size![0],
+    bindings,
+    params,
+    overrides: reflect.overrides.map((o) => o.name),
+  };
+}
+
+export function loadKernel(dir: string, name: string): KernelSpec {
+  return reflectKernel(name, composeWgsl(dir, `${name}.wgsl`));
+}
