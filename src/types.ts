@@ -56,8 +56,10 @@ export interface CreateOptions {
 export interface PoolStats {
   /** Buffers created over the runtime's life. */
   created: number;
-  /** Buffers held by live tensors or in-flight work. */
+  /** Buffers held by live tensors or by work being encoded. */
   inUse: number;
+  /** Released buffers waiting for the next submit before they can be reused. */
+  pending: number;
   /** Released buffers kept for reuse. */
   free: number;
   /** Bytes in those free buffers. */

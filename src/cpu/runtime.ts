@@ -79,7 +79,7 @@ class CpuRuntime implements GumbelRuntime {
   }
 
   poolStats() {
-    return { created: 0, inUse: 0, free: 0, freeBytes: 0 };
+    return { created: 0, inUse: 0, pending: 0, free: 0, freeBytes: 0 };
   }
 
   destroy(): void {

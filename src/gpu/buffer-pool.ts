@@ -65,7 +65,7 @@ export class BufferPool {
   }
 
   stats(): PoolStats {
-    return { created: this.#created, inUse: this.#inUse, free: this.#freeCount, freeBytes: this.#freeBytes };
+    return { created: this.#created, inUse: this.#inUse, pending: this.#pending.length, free: this.#freeCount, freeBytes: this.#freeBytes };
   }
 
   destroyAll(): void {

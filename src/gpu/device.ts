@@ -11,6 +11,11 @@ export interface AcquiredDevice {
   adapterInfo: AdapterDescription;
   /** True when we requested the device (so destroy() may destroy it). */
   owned: boolean;
+  /**
+   * The GPU object the adapter came from. The runtime holds on to it: Dawn in Node crashes the process
+   * when that object is garbage-collected while its device is still in use.
+   */
+  gpu: GPU | null;
 }
 
 export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
@@ -27,7 +32,7 @@ const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups' as G
 
 export async function acquireDevice(gpu: GPU | undefined, given: GPUDevice | undefined): Promise<AcquiredDevice> {
   if (given) {
-    return { device: given, adapterInfo: describeAdapter((given as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo), owned: false };
+    return { device: given, adapterInfo: describeAdapter((given as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo), owned: false, gpu: gpu ?? null };
   }
   const api = gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
   if (!api) {
@@ -44,7 +49,7 @@ export async function acquireDevice(gpu: GPU | undefined, given: GPUDevice | und
   };
   const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ label: 'gumbel-webgpu', requiredLimits, requiredFeatures });
-  return { device, adapterInfo: describeAdapter(adapter.info), owned: true };
+  return { device, adapterInfo: describeAdapter(adapter.info), owned: true, gpu: api };
 }
 
 /** Watches a device; `check()` throws the reason it became unusable, if it did. */

@@ -5,7 +5,7 @@ import { encodeDraw, encodeGumbelFromBits, type DrawTransform } from '../ops/dra
 import type { AdapterDescription, DataOf, DType, GumbelRuntime, PoolStats, RngOptions, Tensor } from '../types.js';
 import { checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { GpuContext } from './context.js';
-import { acquireDevice, DeviceHealth } from './device.js';
+import { acquireDevice, DeviceHealth, type AcquiredDevice } from './device.js';
 
 const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
@@ -43,13 +43,16 @@ class GpuRuntime implements GumbelRuntime {
   readonly ctx: GpuContext;
   readonly #health: DeviceHealth;
 
-  constructor(
-    readonly device: GPUDevice,
-    readonly adapterInfo: AdapterDescription,
-    readonly ownsDevice: boolean,
-  ) {
-    this.ctx = new GpuContext(device);
-    this.#health = new DeviceHealth(device, ownsDevice);
+  readonly device: GPUDevice;
+  readonly adapterInfo: AdapterDescription;
+  readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
+
+  constructor(acquired: AcquiredDevice) {
+    this.#acquired = acquired;
+    this.device = acquired.device;
+    this.adapterInfo = acquired.adapterInfo;
+    this.ctx = new GpuContext(this.device);
+    this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 
   isOwn = (t: unknown): t is GpuTensor => t instanceof GpuTensor && t.owner === this;
@@ -93,7 +96,7 @@ class GpuRuntime implements GumbelRuntime {
   destroy(): void {
     this.#health.markDestroyed();
     this.ctx.pool.destroyAll();
-    if (this.ownsDevice) this.device.destroy();
+    if (this.#acquired.owned) this.device.destroy();
   }
 
   /** Copies a buffer's first `bytes` bytes out through a pooled staging buffer. */
@@ -160,6 +163,5 @@ class GpuRuntime implements GumbelRuntime {
 
 /** A WebGPU runtime; rejects with WebGpuUnavailableError when there is no WebGPU or no adapter. */
 export async function createWebGpuRuntime(gpu: GPU | undefined, device: GPUDevice | undefined): Promise<GumbelRuntime> {
-  const acquired = await acquireDevice(gpu, device);
-  return new GpuRuntime(acquired.device, acquired.adapterInfo, acquired.owned);
+  return new GpuRuntime(await acquireDevice(gpu, device));
 }

@@ -1,0 +1,126 @@
+// Philox words, uniform floats and Gumbel noise on WebGPU against the CPU backend and float64.
+import { readFileSync } from 'node:fs';
+import { expect, test } from './fixture.js';
+
+const katText = readFileSync(new URL('../data/philox-kat.txt', import.meta.url), 'utf8');
+
+test('Random123 known answers for philox4x32_10 on the GPU', async ({ gpuPage }) => {
+  const result = await gpuPage.evaluate(async (text) => {
+    const { ref, kernels, runTestKernel } = window.harness;
+    const kat = ref.parseKat(text).filter((v) => v.rounds === 10);
+    const input = new Uint32Array(kat.flatMap((v) => [...v.counter, ...v.key]));
+    const out = await runTestKernel(window.rt.device!, kernels.philoxKat, input, 4 * kat.length, kat.length);
+    return { got: Array.from(out), want: kat.flatMap((v) => v.expected) };
+  }, katText);
+  expect(result.want).toHaveLength(12);
+  expect(result.got).toEqual(result.want);
+});
+
+test('GPU words equal CPU words exactly over shapes, seeds, streams and offsets', async ({ gpuPage }) => {
+  const cases = await gpuPage.evaluate(async () => {
+    const shapes = [[1], [3], [4], [5], [10, 100], [65537], [2 ** 22]];
+    const positions = [
+      { seed: 0 },
+      { seed: 0xdeadbeef, stream: 1, offset: 3 },
+      { seed: 2n ** 53n + 12345n, stream: 2n ** 40n + 7n, offset: 4n * 2n ** 32n - 5n }, // crosses block 2^32
+      { seed: 2n ** 64n - 1n, stream: 2n ** 64n - 1n, offset: 2n ** 62n + 1n },
+    ];
+    const out: { shape: number[]; rng: string; n: number; mismatches: number; first: number }[] = [];
+    for (const shape of shapes) {
+      for (const rng of positions) {
+        const g = await (await window.rt.randomBits(shape, rng)).read();
+        const c = await (await window.cpu.randomBits(shape, rng)).read();
+        let mismatches = 0;
+        let first = -1;
+        for (let i = 0; i < c.length; i++) {
+          if (g[i] !== c[i]) {
+            mismatches++;
+            if (first < 0) first = i;
+          }
+        }
+        out.push({ shape, rng: JSON.stringify(rng, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)), n: g.length, mismatches, first });
+      }
+    }
+    return out;
+  });
+  expect(cases).toHaveLength(28);
+  for (const c of cases) {
+    expect(c.n, `${c.rng} ${c.shape}`).toBe(c.shape.reduce((a, b) => a * b, 1));
+    expect(c.mismatches, `${c.rng} shape ${c.shape}: first at ${c.first}`).toBe(0);
+  }
+});
+
+test('2n GPU words at offset o equal n at o then n at o + n (odd n, across block 2^32)', async ({ gpuPage }) => {
+  const results = await gpuPage.evaluate(async () => {
+    const out: boolean[] = [];
+    for (const n of [1, 3, 1001, 65537]) {
+      for (const offset of [0n, 5n, 4n * 2n ** 32n - BigInt(n)]) {
+        const rng = { seed: 99n, stream: 2n ** 33n };
+        const whole = await (await window.rt.randomBits([2 * n], { ...rng, offset })).read();
+        const a = await (await window.rt.randomBits([n], { ...rng, offset })).read();
+        const b = await (await window.rt.randomBits([n], { ...rng, offset: offset + BigInt(n) })).read();
+        out.push(whole.every((w, i) => w === (i < n ? a[i] : b[i - n])));
+      }
+    }
+    return out;
+  });
+  expect(results).toEqual(new Array(12).fill(true));
+});
+
+test('GPU uniform equals CPU uniform bit for bit', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rng = { seed: 4242, stream: 3, offset: 1 };
+    const g = await (await window.rt.uniform([1 << 20], rng)).read();
+    const c = await (await window.cpu.uniform([1 << 20], rng)).read();
+    let mismatches = 0;
+    let outside = 0;
+    for (let i = 0; i < c.length; i++) {
+      if (g[i] !== c[i]) mismatches++;
+      if (!(g[i]! > 0 && g[i]! < 1)) outside++;
+    }
+    return { mismatches, outside, n: g.length };
+  });
+  expect(r).toEqual({ mismatches: 0, outside: 0, n: 1 << 20 });
+});
+
+test('GPU gumbel of a 2^22 draw: finite and within 4e-6 * max(1, |g64|) of the float64 value of each word', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rng = { seed: 2n ** 63n + 17n, stream: 11, offset: 2 };
+    const n = 2 ** 22;
+    const words = await (await window.rt.randomBits([n], rng)).read();
+    const g = await (await window.rt.gumbel([n], rng)).read();
+    const cpu = await (await window.cpu.gumbel([n], rng)).read();
+    const gpuCheck = window.harness.ref.checkGumbel(words, g);
+    const cpuCheck = window.harness.ref.checkGumbel(words, cpu);
+    return { gpuCheck, cpuCheck };
+  });
+  expect(r.gpuCheck.failures, JSON.stringify(r.gpuCheck.worst)).toBe(0);
+  expect(r.cpuCheck.failures, JSON.stringify(r.cpuCheck.worst)).toBe(0);
+  console.log(`GPU gumbel worst relative error over 2^22 draws: ${r.gpuCheck.worst.err.toExponential(2)} at word ${r.gpuCheck.worst.x}`);
+});
+
+test('GPU gumbel over every word of both tails, around 2^31 and a stride through the middle (2^24 words: a 2-D folded dispatch)', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const { ref } = window.harness;
+    const ranges: [string, Uint32Array][] = [
+      ['[0, 2^24)', ref.wordRange(0, 2 ** 24)],
+      ['[2^32 - 2^24, 2^32)', ref.wordRange(2 ** 32 - 2 ** 24, 2 ** 24)],
+      ['around 2^31', ref.wordRange(2 ** 31 - 2 ** 20, 2 ** 21)],
+      ['stride 4099', ref.wordRange(2 ** 24, Math.floor((2 ** 32 - 2 ** 25) / 4099), 4099)],
+    ];
+    const out = [];
+    for (const [name, words] of ranges) {
+      const bits = window.rt.tensor(words);
+      const gt = await window.rt.gumbelFromBits(bits);
+      const check = ref.checkGumbel(words, await gt.read());
+      bits.destroy();
+      gt.destroy();
+      out.push({ name, n: words.length, ...check });
+    }
+    return out;
+  });
+  for (const c of r) {
+    expect(c.failures, `${c.name}: worst ${JSON.stringify(c.worst)}`).toBe(0);
+    console.log(`${c.name}: ${c.n} words, worst relative error ${c.worst.err.toExponential(2)} at ${c.worst.x}`);
+  }
+});

@@ -1,0 +1,98 @@
+// The WebGPU runtime itself: the bundle as a plain module, tensors, the pool, device loss.
+import { expect, test } from './fixture.js';
+
+test('dist/index.js is one self-contained module a page can import without a bundler', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const source = await (await fetch('/dist/index.js')).text();
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const lib = await import(/* @vite-ignore */ url);
+    const rt = await lib.createGumbel();
+    const words = await (await rt.randomBits([4], { seed: 0 })).read();
+    rt.destroy();
+    return { backend: rt.backend, imports: /^\s*import\s/m.test(source), words: Array.from(words) };
+  });
+  expect(r.imports).toBe(false);
+  expect(r.backend).toBe('webgpu');
+  expect(r.words).toEqual([0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]); // Random123's all-zero vector
+});
+
+test("backend 'auto' picks WebGPU here and names the adapter", async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rt = await window.harness.lib.createGumbel();
+    const out = { backend: rt.backend, info: rt.adapterInfo };
+    rt.destroy();
+    return out;
+  });
+  expect(r.backend).toBe('webgpu');
+  expect(r.info?.vendor).toBeTruthy();
+});
+
+test('GPU tensors round-trip, read twice, destroy twice, and return their buffers to the pool', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rt = window.rt;
+    const data = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3 + 0.5);
+    const t = rt.tensor(data, [7, 11, 13]);
+    const a = Array.from(await t.read());
+    const b = Array.from(await t.read());
+    t.destroy();
+    t.destroy();
+    const readAfterDestroy = await t.read().then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+    // Released buffers become reusable after the next submit, so a steady loop stops creating buffers.
+    const created: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const g = await rt.gumbel([1001], { seed: i });
+      await g.read();
+      g.destroy();
+      created.push(rt.poolStats().created);
+    }
+    return { same: a.every((v, i) => v === data[i]) && b.every((v, i) => v === data[i]), shape: t.shape, created, stats: rt.poolStats(), readAfterDestroy };
+  });
+  expect(r.same).toBe(true);
+  expect(r.shape).toEqual([7, 11, 13]);
+  expect(r.readAfterDestroy).toMatch(/destroyed/);
+  expect(r.created[19]).toBe(r.created[2]);
+  expect(r.stats.inUse).toBe(0);
+  expect(r.stats.pending).toBe(2); // the last tensor and its readback staging, until the next submit
+  expect(r.stats.free + r.stats.pending).toBe(r.stats.created); // a buffer destroyed above the pool's cap would break this
+});
+
+test('a lost device makes pending and later calls reject naming the loss; a new runtime works', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const { createGumbel } = window.harness.lib;
+    const rt = await createGumbel({ backend: 'webgpu' });
+    const t = await rt.gumbel([1 << 16], { seed: 1 });
+    const pending = t.read().then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+    rt.device!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const later = await rt.gumbel([4], { seed: 1 }).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+    const fresh = await createGumbel({ backend: 'webgpu' });
+    const words = Array.from(await (await fresh.randomBits([4], { seed: 0 })).read());
+    fresh.destroy();
+    return { pending: await pending, later, words };
+  });
+  // The read raced the loss: it either finished first or rejects; after the loss every call names it.
+  expect(r.pending === 'resolved' || /lost|destroyed|mapAsync|abort/i.test(r.pending), r.pending).toBe(true);
+  expect(r.later).toMatch(/the GPU device was lost \(destroyed/);
+  expect(r.words).toEqual([0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+});
+
+test('a tensor larger than one binding is refused before allocating, with the sizes named', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const limit = window.rt.device!.limits.maxStorageBufferBindingSize;
+    const n = limit / 4 + 1;
+    return window.rt.gumbel([n], { seed: 1 }).then(
+      () => 'resolved',
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+  });
+  expect(r).toMatch(/RangeError: a tensor of \d+ elements \(\d+ bytes\) exceeds this device's maxStorageBufferBindingSize of \d+ bytes/);
+});
