@@ -29,7 +29,7 @@ export async function createGumbel(options: CreateOptions = {}): Promise<GumbelR
   }
   if (backend === 'cpu') return createCpuRuntime();
   try {
-    return await createWebGpuRuntime(options.gpu, options.device);
+    return await createWebGpuRuntime(options);
   } catch (error) {
     if (backend === 'auto' && error instanceof WebGpuUnavailableError) return createCpuRuntime();
     throw error;

@@ -43,6 +43,43 @@ export interface AdapterDescription {
   description: string;
 }
 
+/** The outputs gumbelSoftmax can write. */
+export type SoftmaxOutput = 'y' | 'logSoftmax' | 'index';
+
+/** Options of the forward; see the README, "Gumbel-Softmax", for the exact semantics. */
+export interface GumbelSoftmaxOptions extends RngOptions {
+  /** Temperature: a number, or an f32 tensor of shape [...batch] with one temperature per row. */
+  tau: number | Tensor<'f32'>;
+  /** y = one_hot(index) instead of the soft sample; default false. */
+  hard?: boolean;
+  /** S samples per row; when given, every output gets a leading axis of size S. Default 1 (no axis). */
+  samples?: number;
+  /** Which outputs to compute (only these are written); default ['y', 'index']. */
+  outputs?: readonly SoftmaxOutput[];
+}
+
+export interface GumbelSoftmaxOutputs {
+  /** The soft sample exp(logSoftmax), or one_hot(index) when hard: shape [S?, ...batch, K]. */
+  y: Tensor<'f32'>;
+  /** z - logsumexp(z) over the last axis, z = (logits + g) / tau: shape [S?, ...batch, K]. */
+  logSoftmax: Tensor<'f32'>;
+  /** argmax over k of z, lowest k on a tie (0xFFFFFFFF for an invalid row): shape [S?, ...batch]. */
+  index: Tensor<'u32'>;
+}
+
+/** Options of the backward: the forward's logits, tau, rng and samples, and at least one upstream gradient. */
+export interface GumbelSoftmaxBackwardOptions extends RngOptions {
+  logits: Tensor<'f32'>;
+  tau: number | Tensor<'f32'>;
+  samples?: number;
+  /** Accepted for symmetry with the forward: the straight-through gradient is the soft one. */
+  hard?: boolean;
+  /** Gradient with respect to y (shape of y). */
+  dy?: Tensor<'f32'>;
+  /** Gradient with respect to logSoftmax (shape of logSoftmax). */
+  dLogSoftmax?: Tensor<'f32'>;
+}
+
 export interface CreateOptions {
   /** 'auto' (default): WebGPU when an adapter is found, else the CPU. 'webgpu': reject when unavailable. 'cpu': the CPU fallback. */
   backend?: 'auto' | BackendName;
@@ -50,6 +87,11 @@ export interface CreateOptions {
   device?: GPUDevice;
   /** Request the adapter from this GPU object (default `navigator.gpu`; in Node, the `webgpu` package's `create([])`). */
   gpu?: GPU;
+  /**
+   * Use subgroup reductions when the adapter has the `subgroups` feature and WGSL's `subgroup_id`
+   * (default true). false selects the shared-memory reductions, to compare or to test them.
+   */
+  subgroups?: boolean;
 }
 
 /** Counters of the WebGPU buffer pool (all zero on the CPU backend). */
@@ -86,6 +128,21 @@ export interface GumbelRuntime {
   gumbel(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>>;
   /** The Gumbel transform of given words (same shape): for checking the transform over chosen words. */
   gumbelFromBits(bits: Tensor<'u32'>): Promise<Tensor<'f32'>>;
+
+  /**
+   * Gumbel-Softmax over the last axis of logits [...batch, K], noise generated in the kernel.
+   * Resolves to the requested outputs (default y and index).
+   */
+  gumbelSoftmax<O extends SoftmaxOutput = 'y' | 'index'>(
+    logits: Tensor<'f32'>,
+    options: GumbelSoftmaxOptions & { outputs?: readonly O[] },
+  ): Promise<Pick<GumbelSoftmaxOutputs, O>>;
+
+  /**
+   * dLogits (shape of logits) = sum over samples of (1 / tau) [ p (dy - <dy, p>) + (dl - p sum(dl)) ],
+   * p the soft sample recomputed from (logits, seed, stream, offset): nothing from the forward is kept.
+   */
+  gumbelSoftmaxBackward(options: GumbelSoftmaxBackwardOptions): Promise<Tensor<'f32'>>;
 
   poolStats(): PoolStats;
   /** Frees the runtime's buffers (and its device, when it created it). Later calls reject. */

@@ -1,11 +1,17 @@
+/// <reference types="vite/client" />
 // The page the browser tests drive: the built package, the test references, and test-only kernels.
 import * as lib from '../dist/index.js';
 import philoxKat from './kernels/philox-kat.wgsl';
 import * as ref from './support/reference.js';
+import * as softmax from './support/softmax-cases.js';
+import * as softmaxRef from './support/softmax-reference.js';
 import * as stats from './support/stats.js';
 import { runTestKernel } from './support/test-kernel.js';
 
-const harness = { lib, ref, stats, kernels: { philoxKat }, runTestKernel };
+// Every kernel of the package (pieces have no entry point and are not kernels).
+const allKernels = import.meta.glob<import('../src/gpu/kernel-spec.js').KernelSpec>(['../shaders/draw.wgsl', '../shaders/gumbel-*.wgsl'], { eager: true, import: 'default' });
+
+const harness = { lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat }, allKernels, runTestKernel };
 export type Harness = typeof harness;
 
 declare global {

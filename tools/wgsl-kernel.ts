@@ -6,6 +6,7 @@ import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
 import type { BindingSpec, KernelSpec, ParamField, ParamType } from '../src/gpu/kernel-spec.js';
 
 const INCLUDE = /^\/\/!include\s+(\S+)\s*$/;
+const DIRECTIVE = /^(enable|requires|diagnostic)\s/; // must precede every declaration of the module
 const PARAM_TYPES: readonly string[] = ['u32', 'i32', 'f32', 'vec2u', 'vec4u', 'vec2f', 'vec4f'];
 const ALIASES: Record<string, string> = {
   'vec2<u32>': 'vec2u',
@@ -14,9 +15,13 @@ const ALIASES: Record<string, string> = {
   'vec4<f32>': 'vec4f',
 };
 
-/** The file with every `//!include piece.wgsl` replaced by that piece (recursively, each piece once, first use first). */
+/**
+ * The file with every `//!include piece.wgsl` replaced by that piece (recursively, each piece once, first use
+ * first), and directives such as `enable subgroups;` hoisted to the top.
+ */
 export function composeWgsl(dir: string, file: string): string {
   const seen = new Set<string>();
+  const directives = new Set<string>();
   const parts: string[] = [];
   const visit = (name: string): void => {
     if (seen.has(name)) return;
@@ -25,12 +30,13 @@ export function composeWgsl(dir: string, file: string): string {
     for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
       const m = INCLUDE.exec(line);
       if (m) visit(m[1]!);
+      else if (DIRECTIVE.test(line)) directives.add(line.trim());
       else body.push(line);
     }
     parts.push(`// ---- ${name}\n${body.join('\n').trim()}\n`);
   };
   visit(file);
-  return parts.join('\n');
+  return [...directives, ...parts].join('\n');
 }
 
 /** Reflects composed WGSL into a KernelSpec; throws on a parse error or a layout this package does not support. */

@@ -1,7 +1,9 @@
 // The CPU fallback: the same ops and results as the WebGPU backend, in plain JavaScript.
-import type { DataOf, DType, GumbelRuntime, RngOptions, Tensor } from '../types.js';
+import { planBackward, planForward } from '../softmax-plan.js';
+import type { DataOf, DType, GumbelRuntime, GumbelSoftmaxBackwardOptions, GumbelSoftmaxOptions, GumbelSoftmaxOutputs, RngOptions, SoftmaxOutput, Tensor } from '../types.js';
 import { checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { drawWords, forEachWord } from './philox.js';
+import { gumbelSoftmaxBackwardCpu, gumbelSoftmaxCpu } from './gumbel-softmax.js';
 import { gumbelFromBits64, uniformFromBits } from './transforms.js';
 
 class CpuTensor<D extends DType = DType> implements Tensor<D> {
@@ -76,6 +78,29 @@ class CpuRuntime implements GumbelRuntime {
     const out = new Float32Array(words.length);
     for (let i = 0; i < words.length; i++) out[i] = gumbelFromBits64(words[i]!);
     return new CpuTensor(this, t.shape, 'f32', out);
+  }
+
+  async gumbelSoftmax<O extends SoftmaxOutput = 'y' | 'index'>(
+    logits: Tensor<'f32'>,
+    options: GumbelSoftmaxOptions & { outputs?: readonly O[] },
+  ): Promise<Pick<GumbelSoftmaxOutputs, O>> {
+    this.assertUsable();
+    const plan = planForward(logits, options, this.isOwn);
+    const taus = plan.tauTensor ? (plan.tauTensor.data as Float32Array) : null;
+    const out = gumbelSoftmaxCpu(plan, plan.logits.data as Float32Array, taus);
+    const result: Partial<GumbelSoftmaxOutputs> = {};
+    if (out.y) result.y = new CpuTensor(this, plan.outShape, 'f32', out.y);
+    if (out.logSoftmax) result.logSoftmax = new CpuTensor(this, plan.outShape, 'f32', out.logSoftmax);
+    if (out.index) result.index = new CpuTensor(this, plan.indexShape, 'u32', out.index);
+    return result as Pick<GumbelSoftmaxOutputs, O>;
+  }
+
+  async gumbelSoftmaxBackward(options: GumbelSoftmaxBackwardOptions): Promise<Tensor<'f32'>> {
+    this.assertUsable();
+    const plan = planBackward(options, this.isOwn);
+    const f32 = (t: CpuTensor | null) => (t ? (t.data as Float32Array) : null);
+    const grad = gumbelSoftmaxBackwardCpu(plan, plan.logits.data as Float32Array, f32(plan.tauTensor), f32(plan.dy), f32(plan.dLogSoftmax));
+    return new CpuTensor(this, plan.logits.shape, 'f32', grad);
   }
 
   poolStats() {

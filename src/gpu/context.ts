@@ -9,10 +9,22 @@ export class GpuContext {
   readonly pipelines: PipelineCache;
   /** Uniform buffers of the work being encoded; released once it is submitted. */
   #transient: GPUBuffer[] = [];
+  /**
+   * Bound where a kernel's optional input or output is not used (its overrides skip every access).
+   * Two, because one buffer may not be both read-only and writable storage in one dispatch.
+   */
+  readonly dummyRead: GPUBuffer;
+  readonly dummyWrite: GPUBuffer;
 
-  constructor(readonly device: GPUDevice) {
+  /** `subgroups`: whether kernels may use subgroup operations (feature and WGSL subgroup_id present). */
+  constructor(
+    readonly device: GPUDevice,
+    readonly subgroups: boolean,
+  ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);
+    this.dummyRead = device.createBuffer({ label: 'unused input', size: 16, usage: BufferUsage.STORAGE });
+    this.dummyWrite = device.createBuffer({ label: 'unused output', size: 16, usage: BufferUsage.STORAGE });
   }
 
   /** A uniform buffer holding the kernel's parameters, valid until the next submit. */
@@ -26,10 +38,15 @@ export class GpuContext {
 
   /** Encodes a dispatch of enough workgroups for `invocations` threads. */
   dispatch(encoder: GPUCommandEncoder, spec: KernelSpec, buffers: Record<string, GPUBuffer>, invocations: number, constants?: Record<string, number>): void {
+    this.dispatchGroups(encoder, spec, buffers, Math.ceil(invocations / spec.workgroupSize), constants);
+  }
+
+  /** Encodes a dispatch of `groups` workgroups (folded into 2-D past the per-dimension limit). */
+  dispatchGroups(encoder: GPUCommandEncoder, spec: KernelSpec, buffers: Record<string, GPUBuffer>, groups: number, constants?: Record<string, number>): void {
     const pass = encoder.beginComputePass({ label: spec.name });
     pass.setPipeline(this.pipelines.get(spec, constants));
     pass.setBindGroup(0, this.pipelines.bindGroup(spec, buffers));
-    const [x, y] = foldDispatch(Math.ceil(invocations / spec.workgroupSize), this.device.limits.maxComputeWorkgroupsPerDimension);
+    const [x, y] = foldDispatch(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);
     pass.end();
   }

@@ -16,6 +16,8 @@ export interface AcquiredDevice {
    * when that object is garbage-collected while its device is still in use.
    */
   gpu: GPU | null;
+  /** The device has the `subgroups` feature and WGSL has `subgroup_id` (the subgroup kernels need both). */
+  subgroups: boolean;
 }
 
 export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
@@ -30,11 +32,16 @@ export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescri
 /** Features this package uses when the adapter has them. */
 const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups' as GPUFeatureName];
 
+function hasSubgroups(device: GPUDevice, api: GPU | undefined): boolean {
+  return device.features.has('subgroups') && (api?.wgslLanguageFeatures?.has('subgroup_id') ?? false);
+}
+
 export async function acquireDevice(gpu: GPU | undefined, given: GPUDevice | undefined): Promise<AcquiredDevice> {
-  if (given) {
-    return { device: given, adapterInfo: describeAdapter((given as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo), owned: false, gpu: gpu ?? null };
-  }
   const api = gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
+  if (given) {
+    const info = (given as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    return { device: given, adapterInfo: describeAdapter(info), owned: false, gpu: gpu ?? null, subgroups: hasSubgroups(given, api) };
+  }
   if (!api) {
     throw new WebGpuUnavailableError(
       'WebGPU is not available: navigator.gpu is undefined (an insecure context, a browser without WebGPU, or Node without options.gpu)',
@@ -49,7 +56,7 @@ export async function acquireDevice(gpu: GPU | undefined, given: GPUDevice | und
   };
   const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ label: 'gumbel-webgpu', requiredLimits, requiredFeatures });
-  return { device, adapterInfo: describeAdapter(adapter.info), owned: true, gpu: api };
+  return { device, adapterInfo: describeAdapter(adapter.info), owned: true, gpu: api, subgroups: hasSubgroups(device, api) };
 }
 
 /** Watches a device; `check()` throws the reason it became unusable, if it did. */

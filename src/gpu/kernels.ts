@@ -5,6 +5,7 @@ import { ShaderStage } from './flags.js';
 import type { KernelSpec, ParamsSpec, ParamType } from './kernel-spec.js';
 
 const COMPONENTS: Record<ParamType, number> = { u32: 1, i32: 1, f32: 1, vec2u: 2, vec4u: 4, vec2f: 2, vec4f: 4 };
+const FLOAT_TYPES: ReadonlySet<ParamType> = new Set(['f32', 'vec2f', 'vec4f']);
 
 /** Throws unless `names` are exactly the kernel's bindings. */
 export function checkBindingNames(spec: KernelSpec, names: readonly string[]): void {
@@ -38,7 +39,7 @@ export function packParams(spec: KernelSpec, values: ParamValues): ArrayBuffer {
     }
     parts.forEach((v, i) => {
       const at = field.offset + 4 * i;
-      if (field.type.endsWith('f')) view.setFloat32(at, v, true);
+      if (FLOAT_TYPES.has(field.type)) view.setFloat32(at, v, true);
       else if (field.type === 'i32') view.setInt32(at, v, true);
       else view.setUint32(at, v, true);
     });

@@ -2,7 +2,22 @@
 import { BufferUsage, MapMode } from './flags.js';
 import { dtypeOf } from '../cpu/runtime.js';
 import { encodeDraw, encodeGumbelFromBits, type DrawTransform } from '../ops/draw.js';
-import type { AdapterDescription, DataOf, DType, GumbelRuntime, PoolStats, RngOptions, Tensor } from '../types.js';
+import { encodeGumbelSoftmax, encodeGumbelSoftmaxBackward } from '../ops/gumbel-softmax.js';
+import { planBackward, planForward } from '../softmax-plan.js';
+import type {
+  AdapterDescription,
+  CreateOptions,
+  DataOf,
+  DType,
+  GumbelRuntime,
+  GumbelSoftmaxBackwardOptions,
+  GumbelSoftmaxOptions,
+  GumbelSoftmaxOutputs,
+  PoolStats,
+  RngOptions,
+  SoftmaxOutput,
+  Tensor,
+} from '../types.js';
 import { checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { GpuContext } from './context.js';
 import { acquireDevice, DeviceHealth, type AcquiredDevice } from './device.js';
@@ -47,11 +62,11 @@ class GpuRuntime implements GumbelRuntime {
   readonly adapterInfo: AdapterDescription;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
 
-  constructor(acquired: AcquiredDevice) {
+  constructor(acquired: AcquiredDevice, useSubgroups: boolean) {
     this.#acquired = acquired;
     this.device = acquired.device;
     this.adapterInfo = acquired.adapterInfo;
-    this.ctx = new GpuContext(this.device);
+    this.ctx = new GpuContext(this.device, acquired.subgroups && useSubgroups);
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 
@@ -86,6 +101,46 @@ class GpuRuntime implements GumbelRuntime {
     const input = checkTensor('bits', bits, this.isOwn, 'u32');
     const out = this.#alloc(input.shape, 'f32', input.size, 'gumbelFromBits');
     await this.#run('gumbelFromBits', [out], (encoder) => encodeGumbelFromBits(this.ctx, encoder, input.buffer, out.buffer, input.size));
+    return out;
+  }
+
+  async gumbelSoftmax<O extends SoftmaxOutput = 'y' | 'index'>(
+    logits: Tensor<'f32'>,
+    options: GumbelSoftmaxOptions & { outputs?: readonly O[] },
+  ): Promise<Pick<GumbelSoftmaxOutputs, O>> {
+    this.#health.check();
+    const plan = planForward(logits, options, this.isOwn);
+    const n = plan.S * plan.R * plan.K;
+    const result: Partial<GumbelSoftmaxOutputs> = {};
+    if (plan.outputs.has('y')) result.y = this.#alloc(plan.outShape, 'f32', n, 'y');
+    if (plan.outputs.has('logSoftmax')) result.logSoftmax = this.#alloc(plan.outShape, 'f32', n, 'logSoftmax');
+    if (plan.outputs.has('index')) result.index = this.#alloc(plan.indexShape, 'u32', plan.S * plan.R, 'index');
+    const outputs = Object.values(result) as GpuTensor[];
+    await this.#run('gumbelSoftmax', outputs, (encoder) =>
+      encodeGumbelSoftmax(this.ctx, encoder, plan, {
+        logits: plan.logits.buffer,
+        taus: plan.tauTensor?.buffer ?? null,
+        y: (result.y as GpuTensor | undefined)?.buffer ?? null,
+        logSoftmax: (result.logSoftmax as GpuTensor | undefined)?.buffer ?? null,
+        index: (result.index as GpuTensor | undefined)?.buffer ?? null,
+      }),
+    );
+    return result as Pick<GumbelSoftmaxOutputs, O>;
+  }
+
+  async gumbelSoftmaxBackward(options: GumbelSoftmaxBackwardOptions): Promise<Tensor<'f32'>> {
+    this.#health.check();
+    const plan = planBackward(options, this.isOwn);
+    const out = this.#alloc(plan.logits.shape, 'f32', plan.R * plan.K, 'dLogits');
+    await this.#run('gumbelSoftmaxBackward', [out], (encoder) =>
+      encodeGumbelSoftmaxBackward(this.ctx, encoder, plan, {
+        logits: plan.logits.buffer,
+        taus: plan.tauTensor?.buffer ?? null,
+        dy: plan.dy?.buffer ?? null,
+        dLogSoftmax: plan.dLogSoftmax?.buffer ?? null,
+        dLogits: out.buffer,
+      }),
+    );
     return out;
   }
 
@@ -162,6 +217,6 @@ class GpuRuntime implements GumbelRuntime {
 }
 
 /** A WebGPU runtime; rejects with WebGpuUnavailableError when there is no WebGPU or no adapter. */
-export async function createWebGpuRuntime(gpu: GPU | undefined, device: GPUDevice | undefined): Promise<GumbelRuntime> {
-  return new GpuRuntime(await acquireDevice(gpu, device));
+export async function createWebGpuRuntime(options: CreateOptions): Promise<GumbelRuntime> {
+  return new GpuRuntime(await acquireDevice(options.gpu, options.device), options.subgroups ?? true);
 }

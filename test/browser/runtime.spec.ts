@@ -96,3 +96,22 @@ test('a tensor larger than one binding is refused before allocating, with the si
   });
   expect(r).toMatch(/RangeError: a tensor of \d+ elements \(\d+ bytes\) exceeds this device's maxStorageBufferBindingSize of \d+ bytes/);
 });
+
+test('every kernel compiles on the device without errors or warnings', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const device = window.rt.device!;
+    const out: { name: string; messages: string[] }[] = [];
+    for (const spec of Object.values(window.harness.allKernels)) {
+      if (spec.code.includes('enable subgroups') && !device.features.has('subgroups' as GPUFeatureName)) continue;
+      const module = device.createShaderModule({ label: spec.name, code: spec.code });
+      const info = await module.getCompilationInfo();
+      out.push({ name: spec.name, messages: info.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos} ${m.message}`) });
+    }
+    return { out, subgroups: device.features.has('subgroups' as GPUFeatureName) };
+  });
+  expect(r.subgroups).toBe(true); // SwiftShader has them; elsewhere the subgroup kernels are skipped
+  expect(r.out.map((k) => k.name).sort()).toEqual(
+    ['draw', 'gumbel-from-bits', 'gumbel-softmax', 'gumbel-softmax-backward', 'gumbel-softmax-backward-short', 'gumbel-softmax-backward-subgroups', 'gumbel-softmax-short', 'gumbel-softmax-subgroups'],
+  );
+  for (const k of r.out) expect(k.messages, k.name).toEqual([]);
+});

@@ -59,6 +59,17 @@ test('uniform blocks are packed at the reflected offsets, and only with every me
   expect(() => packParams(spec, { ...values, lead: [1, 2] })).toThrow(/draw\.lead is u32, given 2 value/);
 });
 
+test('f32 uniform members are packed as floats, u32 members as integers', () => {
+  const spec = loadKernel(SHADERS, 'gumbel-softmax');
+  const values = { key: [1, 2], stream: [3, 4], base: [5, 6], first_row: 7, rows: 8, batch_rows: 9, k: 10, tau: 0.25 };
+  const bytes = packParams(spec, values);
+  const tau = spec.params!.fields.find((f) => f.name === 'tau')!;
+  expect(tau.type).toBe('f32');
+  expect(new DataView(bytes).getFloat32(tau.offset, true)).toBe(0.25);
+  const k = spec.params!.fields.find((f) => f.name === 'k')!;
+  expect(new DataView(bytes).getUint32(k.offset, true)).toBe(10);
+});
+
 test('a malformed shader fails the build with the file named', () => {
   expect(() => reflectKernel('broken', '@compute @workgroup_size(64) fn main( {')).toThrow();
   expect(() => reflectKernel('two', composeWgsl(SHADERS, 'philox.wgsl'))).toThrow(/shaders\/two\.wgsl: expected one @compute entry point, found 0/);

@@ -1,0 +1,23 @@
+// Gumbel-Softmax backward (soft and straight-through), one workgroup per row of one sample (shared-memory tree reduction).
+//!include softmax-backward-row.wgsl
+//!include reduce-tree.wgsl
+
+// Invocations per row: a power of two from 32 to 256 that the host picks from K (src/ops/gumbel-softmax.ts).
+override WG: u32 = 256u;
+const CACHE_BLOCKS: u32 = 8u; // rows up to WG * 4 * CACHE_BLOCKS = 8192 elements read everything once
+
+@group(0) @binding(0) var<uniform> params: SoftmaxParams;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read> taus: array<f32>;
+@group(0) @binding(3) var<storage, read> dy: array<f32>;
+@group(0) @binding(4) var<storage, read> dl: array<f32>;
+@group(0) @binding(5) var<storage, read_write> d_logits: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(
+  @builtin(local_invocation_index) li: u32,
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) groups: vec3u
+) {
+  backward_row(li, wid.x + wid.y * groups.x);
+}

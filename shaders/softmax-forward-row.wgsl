@@ -1,0 +1,48 @@
+// The forward of one sample-row by a whole workgroup. Pass 1 generates the noise once, keeps
+// v = logit + g of up to CACHE_BLOCKS blocks per invocation in registers and folds every element into an
+// online state; a workgroup reduction gives the row's max, sum and argmax; pass 2 writes the outputs.
+// Rows longer than WG * CACHE_BLOCKS blocks read their remaining logits a second time and regenerate that
+// noise. Requires const WG, CACHE_BLOCKS and fn reduce_state.
+//!include softmax-outputs.wgsl
+
+fn forward_row(li: u32, q: u32) {
+  if (q >= params.rows) {
+    return;
+  }
+  let g = params.first_row + q;
+  let r = g % params.batch_rows;
+  let tau = row_tau(r);
+  let pos = row_position(g);
+  let lead = pos.x & 3u;
+  let blocks = (lead + params.k + 3u) / 4u;
+  let logit_row = r * params.k;
+
+  var cache: array<Lanes, CACHE_BLOCKS>;
+  var st = state_empty();
+  for (var i = 0u; li + i * WG < blocks; i++) {
+    let br = li + i * WG;
+    let x = row_lanes(pos, lead, br, logit_row);
+    if (i < CACHE_BLOCKS) {
+      cache[i] = x;
+    }
+    push_lanes(&st, x, br, lead, tau, vec4f(), vec4f());
+  }
+  let total = reduce_state(st, tau, li);
+
+  let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(tau);
+  let ln_s = ln_accurate(max(total.s, 1.0)); // s >= 1: the max contributes exp(0)
+  let out_row = g * params.k;
+  for (var i = 0u; li + i * WG < blocks; i++) {
+    let br = li + i * WG;
+    var x: Lanes;
+    if (i < CACHE_BLOCKS) {
+      x = cache[i];
+    } else {
+      x = row_lanes(pos, lead, br, logit_row);
+    }
+    write_lanes(x, br, lead, out_row, total, ln_s, tau, row_ok);
+  }
+  if (WRITE_INDEX && li == 0u) {
+    index_out[g] = select(NO_INDEX, total.k, row_ok);
+  }
+}

@@ -1,0 +1,119 @@
+// Shared by the Gumbel-Softmax kernels: parameters, the classification of logits, the per-row online
+// state (running max, rescaled sums, argmax), and the noise of one Philox block of a row.
+// Sample-row g (= s * R + r) reads logits row r = g mod R, and its element k takes the stream word at
+// position base + g * K + k (README, "Gumbel-Softmax semantics").
+//!include stream.wgsl
+//!include gumbel.wgsl
+
+const F32_MAX: f32 = 0x1.fffffep+127f; // the largest finite f32
+const NEG_INF_BITS: u32 = 0xFF800000u;
+const NAN_BITS: u32 = 0x7FC00000u;
+const NO_INDEX: u32 = 0xFFFFFFFFu;
+// -inf and NaN as runtime values: WGSL rejects them in constant expressions.
+fn f32_from_bits(bits: u32) -> f32 {
+  return bitcast<f32>(bits);
+}
+
+// exp() of anything below this is 0 in f32; clamping keeps overflowed (infinite) differences out of exp().
+const EXP_FLOOR: f32 = -200.0;
+
+struct SoftmaxParams {
+  key: vec2u,
+  stream: vec2u,
+  base: vec2u,       // stream offset (lo, hi)
+  first_row: u32,    // global sample-row index of this dispatch's row 0
+  rows: u32,         // sample-rows in this dispatch
+  batch_rows: u32,   // R
+  k: u32,            // K, the softmax length
+  tau: f32,          // the temperature when TAU_PER_ROW is false
+}
+
+// Per-row temperature from a tensor instead of params.tau.
+override TAU_PER_ROW: bool = false;
+
+// The class of a logit, from its bits (compilers may assume NaN and infinities away in float comparisons).
+const FINITE: u32 = 0u;
+const MASKED: u32 = 1u;  // -inf: probability 0, never chosen
+const INVALID: u32 = 2u; // NaN or +inf: the whole row becomes NaN
+
+fn classify(x: f32) -> u32 {
+  let bits = bitcast<u32>(x);
+  if ((bits & 0x7F800000u) != 0x7F800000u) {
+    return FINITE;
+  }
+  return select(INVALID, MASKED, bits == NEG_INF_BITS);
+}
+
+// A temperature is usable when it is a positive normal finite f32.
+fn tau_is_valid(tau: f32) -> bool {
+  let e = bitcast<u32>(tau) >> 23u; // sign and exponent
+  return e > 0u && e < 0xFFu;
+}
+
+// Online softmax state of a set of elements, relative to its running max m of v = logit + noise:
+// s = sum exp((v - m) / tau), dot = sum dy * exp((v - m) / tau), sum_dl = sum dLogSoftmax,
+// k = the lowest index attaining m, count = finite elements seen, bad = 1 when an invalid logit was seen.
+struct RowState {
+  m: f32,
+  s: f32,
+  dot: f32,
+  sum_dl: f32,
+  k: u32,
+  count: u32,
+  bad: u32,
+  pad: u32,
+}
+
+fn state_empty() -> RowState {
+  return RowState(-F32_MAX, 0.0, 0.0, 0.0, NO_INDEX, 0u, 0u, 0u);
+}
+
+// exp(-|a - b| / tau), the rescaling factor between two maxima (or an element and a max).
+fn rescale(a: f32, b: f32, tau: f32) -> f32 {
+  return exp(max(-abs(a - b) / tau, EXP_FLOOR));
+}
+
+// Adds element k with value v (class FINITE), upstream gradients dy and dl.
+fn state_push(st: ptr<function, RowState>, v: f32, k: u32, dy: f32, dl: f32, tau: f32) {
+  let d = rescale(v, (*st).m, tau);
+  let above = v > (*st).m || (*st).count == 0u;
+  (*st).s = select((*st).s + d, (*st).s * d + 1.0, above);
+  (*st).dot = select((*st).dot + dy * d, (*st).dot * d + dy, above);
+  (*st).sum_dl += dl;
+  (*st).k = select((*st).k, k, above);
+  (*st).m = select((*st).m, v, above);
+  (*st).count += 1u;
+}
+
+// Merges two states; on equal maxima the lower index wins, so the result is argmax with lowest-k ties.
+fn state_merge(a: RowState, b: RowState, tau: f32) -> RowState {
+  var hi = a;
+  var lo = b;
+  if (b.count > 0u && (a.count == 0u || b.m > a.m || (b.m == a.m && b.k < a.k))) {
+    hi = b;
+    lo = a;
+  }
+  // An empty side contributes nothing (its s and dot are 0), whatever its placeholder max.
+  let d = rescale(hi.m, lo.m, tau);
+  return RowState(hi.m, hi.s + lo.s * d, hi.dot + lo.dot * d, a.sum_dl + b.sum_dl, hi.k, a.count + b.count, a.bad | b.bad, 0u);
+}
+
+// position + g * K as 64 bits: a dispatch may address more than 2^32 words.
+fn row_position(g: u32) -> vec2u {
+  let p = mulhilo32(g, params.k); // (hi, lo)
+  let lo = params.base.x + p.y;
+  return vec2u(lo, params.base.y + p.x + select(0u, 1u, lo < p.y));
+}
+
+// The four words of block br of a row that starts at stream position pos.
+fn row_block_words(pos: vec2u, br: u32) -> vec4u {
+  let first_block = vec2u((pos.x >> 2u) | (pos.y << 30u), pos.y >> 2u);
+  return stream_block(params.key, params.stream, first_block, br);
+}
+
+fn row_tau(r: u32) -> f32 {
+  if (TAU_PER_ROW) {
+    return taus[r];
+  }
+  return params.tau;
+}

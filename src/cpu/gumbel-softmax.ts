@@ -1,0 +1,110 @@
+// Gumbel-Softmax forward and backward on the CPU: the twins of shaders/gumbel-softmax*.wgsl, computed in
+// float64 from the same noise (the f32 Gumbel values of the same words) and rounded once on output.
+import type { BackwardPlan, ForwardPlan } from '../softmax-plan.js';
+import { drawWords } from './philox.js';
+import { gumbelFromBits64 } from './transforms.js';
+
+const F32_MAX = 3.4028234663852886e38;
+const NO_INDEX = 0xffffffff;
+
+export interface ForwardArrays {
+  y: Float32Array | null;
+  logSoftmax: Float32Array | null;
+  index: Uint32Array | null;
+}
+
+/** One sample-row's softmax, or null when the row is invalid (NaN or +inf logit, no finite logit, bad tau). */
+interface RowResult {
+  /** (v - max) / tau clamped at -F32_MAX, -Infinity where masked. */
+  z: Float64Array;
+  lse: number;
+  index: number;
+}
+
+function softmaxRow(logits: Float32Array, row: number, K: number, words: Uint32Array, wordRow: number, tau: number): RowResult | null {
+  if (!(tau >= 2 ** -126 && tau <= F32_MAX)) return null;
+  const v = new Float64Array(K);
+  let m = -Infinity;
+  let index = NO_INDEX;
+  for (let k = 0; k < K; k++) {
+    const l = logits[row + k]!;
+    if (Number.isNaN(l) || l === Infinity) return null;
+    if (l === -Infinity) {
+      v[k] = -Infinity;
+      continue;
+    }
+    v[k] = l + Math.fround(gumbelFromBits64(words[wordRow + k]!));
+    if (v[k]! > m) {
+      m = v[k]!;
+      index = k;
+    }
+  }
+  if (index === NO_INDEX) return null;
+  const z = new Float64Array(K);
+  let s = 0;
+  for (let k = 0; k < K; k++) {
+    z[k] = v[k] === -Infinity ? -Infinity : Math.max((v[k]! - m) / tau, -F32_MAX);
+    s += Math.exp(z[k]!);
+  }
+  return { z, lse: Math.log(s), index };
+}
+
+function rowTau(plan: ForwardPlan | BackwardPlan, taus: Float32Array | null, r: number): number {
+  return taus ? taus[r]! : plan.tau!;
+}
+
+export function gumbelSoftmaxCpu(plan: ForwardPlan, logits: Float32Array, taus: Float32Array | null): ForwardArrays {
+  const { R, K, S } = plan;
+  const n = S * R * K;
+  const out: ForwardArrays = {
+    y: plan.outputs.has('y') ? new Float32Array(n) : null,
+    logSoftmax: plan.outputs.has('logSoftmax') ? new Float32Array(n) : null,
+    index: plan.outputs.has('index') ? new Uint32Array(S * R) : null,
+  };
+  const words = drawWords(n, plan.pos);
+  for (let g = 0; g < S * R; g++) {
+    const r = g % R;
+    const res = softmaxRow(logits, r * K, K, words, g * K, rowTau(plan, taus, r));
+    if (out.index) out.index[g] = res ? res.index : NO_INDEX;
+    for (let k = 0; k < K; k++) {
+      const ls = res ? res.z[k]! - res.lse : NaN;
+      if (out.logSoftmax) out.logSoftmax[g * K + k] = ls;
+      if (out.y) out.y[g * K + k] = !res ? NaN : plan.hard ? Number(k === res.index) : Math.exp(ls);
+    }
+  }
+  return out;
+}
+
+export function gumbelSoftmaxBackwardCpu(
+  plan: BackwardPlan,
+  logits: Float32Array,
+  taus: Float32Array | null,
+  dy: Float32Array | null,
+  dl: Float32Array | null,
+): Float32Array {
+  const { R, K, S } = plan;
+  const grad = new Float64Array(R * K);
+  const words = drawWords(S * R * K, plan.pos);
+  for (let g = 0; g < S * R; g++) {
+    const r = g % R;
+    const tau = rowTau(plan, taus, r);
+    const res = softmaxRow(logits, r * K, K, words, g * K, tau);
+    if (!res) {
+      grad.fill(NaN, r * K, (r + 1) * K);
+      continue;
+    }
+    const p = res.z.map((z) => Math.exp(z - res.lse));
+    let dot = 0;
+    let sumDl = 0;
+    for (let k = 0; k < K; k++) {
+      if (dy) dot += dy[g * K + k]! * p[k]!;
+      if (dl) sumDl += dl[g * K + k]!;
+    }
+    for (let k = 0; k < K; k++) {
+      const dyk = dy ? dy[g * K + k]! : 0;
+      const dlk = dl ? dl[g * K + k]! : 0;
+      grad[r * K + k]! += (p[k]! * (dyk - dot) + (dlk - p[k]! * sumDl)) / tau;
+    }
+  }
+  return Float32Array.from(grad);
+}

@@ -1,0 +1,130 @@
+// GPU dispatch of gumbelSoftmax and gumbelSoftmaxBackward. Rows of K <= SHORT_K get an invocation each
+// (many rows per workgroup); longer rows get a workgroup each, reduced with subgroups where available.
+import backwardKernel from '../../shaders/gumbel-softmax-backward.wgsl';
+import backwardShortKernel from '../../shaders/gumbel-softmax-backward-short.wgsl';
+import backwardSubgroupsKernel from '../../shaders/gumbel-softmax-backward-subgroups.wgsl';
+import forwardKernel from '../../shaders/gumbel-softmax.wgsl';
+import forwardShortKernel from '../../shaders/gumbel-softmax-short.wgsl';
+import forwardSubgroupsKernel from '../../shaders/gumbel-softmax-subgroups.wgsl';
+import type { GpuContext } from '../gpu/context.js';
+import type { KernelSpec } from '../gpu/kernel-spec.js';
+import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
+
+/** Longest row handled one invocation per row (the short kernels' SHORT_BLOCKS covers it). */
+export const SHORT_K = 64;
+
+const split = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
+
+function pickKernel(ctx: GpuContext, K: number, short: KernelSpec, tree: KernelSpec, subgroups: KernelSpec): KernelSpec {
+  if (K <= SHORT_K) return short;
+  return ctx.subgroups ? subgroups : tree;
+}
+
+function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number) {
+  return {
+    key: split(plan.pos.seed),
+    stream: split(plan.pos.stream),
+    base: split(plan.pos.offset),
+    first_row: firstRow,
+    rows,
+    batch_rows: plan.R,
+    k: plan.K,
+    tau: plan.tau ?? 1,
+  };
+}
+
+/**
+ * Invocations per row for the workgroup-per-row kernels (their WG override): about four Philox blocks per
+ * invocation, a power of two from 32 to 256, so mid-length rows do not leave most of a workgroup idle.
+ */
+export function rowWorkgroupSize(K: number): number {
+  const blocks = Math.ceil(K / 4) + 1;
+  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(blocks / 4))));
+}
+
+/** Encodes `rows` rows: an invocation each for short kernels (WG rows per workgroup), a workgroup each otherwise. */
+function dispatchRows(
+  ctx: GpuContext,
+  encoder: GPUCommandEncoder,
+  spec: KernelSpec,
+  buffers: Record<string, GPUBuffer>,
+  K: number,
+  rows: number,
+  constants: Record<string, number>,
+): void {
+  if (K <= SHORT_K) ctx.dispatch(encoder, spec, buffers, rows, constants);
+  else ctx.dispatchGroups(encoder, spec, buffers, rows, { ...constants, WG: rowWorkgroupSize(K) });
+}
+
+export interface ForwardBuffers {
+  logits: GPUBuffer;
+  taus: GPUBuffer | null;
+  y: GPUBuffer | null;
+  logSoftmax: GPUBuffer | null;
+  index: GPUBuffer | null;
+}
+
+export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder, plan: SoftmaxPlan & { hard: boolean }, b: ForwardBuffers): void {
+  const rows = plan.S * plan.R;
+  if (rows === 0) return;
+  const spec = pickKernel(ctx, plan.K, forwardShortKernel, forwardKernel, forwardSubgroupsKernel);
+  dispatchRows(
+    ctx,
+    encoder,
+    spec,
+    {
+      params: ctx.uniforms(spec, softmaxParams(plan, 0, rows)),
+      logits: b.logits,
+      taus: b.taus ?? ctx.dummyRead,
+      y_out: b.y ?? ctx.dummyWrite,
+      log_softmax_out: b.logSoftmax ?? ctx.dummyWrite,
+      index_out: b.index ?? ctx.dummyWrite,
+    },
+    plan.K,
+    rows,
+    {
+      TAU_PER_ROW: Number(b.taus !== null),
+      WRITE_Y: Number(b.y !== null),
+      WRITE_LOG_SOFTMAX: Number(b.logSoftmax !== null),
+      WRITE_INDEX: Number(b.index !== null),
+      HARD: Number(plan.hard),
+    },
+  );
+}
+
+export interface BackwardBuffers {
+  logits: GPUBuffer;
+  taus: GPUBuffer | null;
+  dy: GPUBuffer | null;
+  dLogSoftmax: GPUBuffer | null;
+  dLogits: GPUBuffer;
+}
+
+/** One dispatch per sample, each after the first adding into dLogits (dispatches are ordered). */
+export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommandEncoder, plan: BackwardPlan, b: BackwardBuffers): void {
+  if (plan.R === 0) return;
+  const spec = pickKernel(ctx, plan.K, backwardShortKernel, backwardKernel, backwardSubgroupsKernel);
+  for (let s = 0; s < plan.S; s++) {
+    dispatchRows(
+      ctx,
+      encoder,
+      spec,
+      {
+        params: ctx.uniforms(spec, softmaxParams(plan, s * plan.R, plan.R)),
+        logits: b.logits,
+        taus: b.taus ?? ctx.dummyRead,
+        dy: b.dy ?? ctx.dummyRead,
+        dl: b.dLogSoftmax ?? ctx.dummyRead,
+        d_logits: b.dLogits,
+      },
+      plan.K,
+      plan.R,
+      {
+        TAU_PER_ROW: Number(b.taus !== null),
+        HAS_DY: Number(b.dy !== null),
+        HAS_DL: Number(b.dLogSoftmax !== null),
+        ACCUMULATE: Number(s > 0),
+      },
+    );
+  }
+}

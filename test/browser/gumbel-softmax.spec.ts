@@ -1,0 +1,92 @@
+// The fused Gumbel-Softmax forward and backward on WebGPU, against the CPU backend and a float64
+// reference with the tolerances of README "Accuracy".
+import type { CaseSpec } from '../support/softmax-cases.js';
+import { expect, test } from './fixture.js';
+
+const FORWARD: CaseSpec[] = [
+  { batch: [7], K: 1, tau: 1, seed: 1 },
+  { batch: [70000], K: 1, tau: 'rows', seed: 2, hard: true },
+  { batch: [10, 100], K: 2, tau: 0.5, seed: 3, samples: 3 },
+  { batch: [70000], K: 2, tau: 'rows', seed: 4, offset: 3 },
+  { batch: [7], K: 3, tau: 2, seed: 5, hard: true, samples: 1 },
+  { batch: [70000], K: 3, tau: 0.05, seed: 6, stream: 9 },
+  { batch: [1000], K: 8, tau: 'rows', seed: 7, samples: 3, hard: true },
+  { batch: [70000], K: 8, tau: 1, seed: 8, offset: 1 },
+  { batch: [1000], K: 63, tau: 0.3, seed: 9 },
+  { batch: [1000], K: 64, tau: 'rows', seed: 10, hard: true },
+  { batch: [7], K: 65, tau: 1, seed: 11, samples: 3 },
+  { batch: [70000], K: 65, tau: 'rows', seed: 12, offset: 2 },
+  { batch: [1000], K: 255, tau: 10, seed: 13, hard: true },
+  { batch: [1000], K: 257, tau: 'rows', seed: 14, samples: 3 },
+  { batch: [7], K: 1000, tau: 0.05, seed: 15 },
+  { batch: [1000], K: 1000, tau: 'rows', seed: 16, hard: true },
+  { batch: [7], K: 4097, tau: 'rows', seed: 17, samples: 3 },
+  { batch: [1], K: 65537, tau: 0.5, seed: 18, offset: 5 },
+  { batch: [7], K: 65537, tau: 'rows', seed: 19, hard: true },
+  { batch: [1], K: 2 ** 20, tau: 2, seed: 20, samples: 3 },
+];
+
+const label = (c: CaseSpec) => `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}`;
+
+for (const subgroups of [true, false]) {
+  test.describe(subgroups ? 'subgroup reductions where available' : 'shared-memory reductions', () => {
+    for (const spec of FORWARD) {
+      test(`forward ${label(spec)}`, async ({ gpuPage }) => {
+        const r = await gpuPage.evaluate(
+          async ({ spec, subgroups }) => {
+            const rt = subgroups ? window.rt : await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false });
+            const res = await window.harness.softmax.forwardCase(rt, window.cpu, spec);
+            if (rt !== window.rt) rt.destroy();
+            return res;
+          },
+          { spec, subgroups },
+        );
+        for (const side of ['gpu', 'cpu'] as const) {
+          const c = r[side];
+          expect(c.failures, `${side}: ${c.firstFailure}`).toBe(0);
+          expect(c.poisoned, `${side}: unwritten elements`).toBe(0);
+          expect(c.rows).toBe((spec.samples ?? 1) * spec.batch.reduce((a, b) => a * b, 1));
+          expect(c.shape).toEqual([...(spec.samples !== undefined ? [spec.samples] : []), ...spec.batch, spec.K]);
+        }
+        // Index disagreements between backends happen only at near-ties, which the reference allows.
+        expect(r.indexDisagreements).toBeLessThanOrEqual(r.gpu.nearTies + r.cpu.nearTies);
+        console.log(`${label(spec)}: worst error/tolerance GPU logSoftmax ${r.gpu.worstLs.toFixed(3)} y ${r.gpu.worstY.toFixed(3)}, CPU ${r.cpu.worstLs.toFixed(3)}; near-ties ${r.gpu.nearTies}`);
+      });
+    }
+  });
+}
+
+const BACKWARD: [CaseSpec, 'dy' | 'dl' | 'both'][] = [
+  [{ batch: [7], K: 1, tau: 1, seed: 31 }, 'both'],
+  [{ batch: [1000], K: 3, tau: 'rows', seed: 32, samples: 3 }, 'dy'],
+  [{ batch: [70000], K: 8, tau: 0.5, seed: 33 }, 'both'],
+  [{ batch: [1000], K: 64, tau: 'rows', seed: 34, hard: true }, 'dl'],
+  [{ batch: [7], K: 65, tau: 2, seed: 35, samples: 3 }, 'both'],
+  [{ batch: [1000], K: 257, tau: 'rows', seed: 36 }, 'dy'],
+  [{ batch: [7], K: 4097, tau: 0.05, seed: 37, samples: 3 }, 'both'],
+  [{ batch: [1], K: 65537, tau: 'rows', seed: 38 }, 'both'],
+  [{ batch: [1], K: 2 ** 20, tau: 1, seed: 39 }, 'dy'],
+];
+
+for (const subgroups of [true, false]) {
+  test.describe(subgroups ? 'backward, subgroup reductions where available' : 'backward, shared-memory reductions', () => {
+    for (const [spec, grads] of BACKWARD) {
+      test(`backward ${label(spec)}, ${grads}`, async ({ gpuPage }) => {
+        const r = await gpuPage.evaluate(
+          async ({ spec, subgroups, grads }) => {
+            const rt = subgroups ? window.rt : await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false });
+            const res = await window.harness.softmax.backwardCase(rt, window.cpu, spec, grads);
+            if (rt !== window.rt) rt.destroy();
+            return res;
+          },
+          { spec, subgroups, grads },
+        );
+        for (const side of ['gpu', 'cpu'] as const) {
+          expect(r[side].failures, `${side}: ${r[side].firstFailure}`).toBe(0);
+          expect(r[side].poisoned, `${side}: unwritten elements`).toBe(0);
+        }
+        console.log(`backward ${label(spec)}: worst error/tolerance GPU ${r.gpu.worst.toFixed(3)}, CPU ${r.cpu.worst.toFixed(3)}`);
+      });
+    }
+  });
+}
