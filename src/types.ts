@@ -115,6 +115,8 @@ export interface GumbelRuntime {
   readonly adapterInfo: AdapterDescription | null;
   /** The device the WebGPU backend runs on, or null on the CPU backend. */
   readonly device: GPUDevice | null;
+  /** Whether row reductions use subgroup operations (see CreateOptions.subgroups); false on the CPU. */
+  readonly usesSubgroups: boolean;
 
   /** Uploads data (length must equal the product of shape; shape defaults to [data.length]). */
   tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;

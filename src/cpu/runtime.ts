@@ -39,6 +39,7 @@ class CpuRuntime implements GumbelRuntime {
   readonly backend = 'cpu';
   readonly adapterInfo = null;
   readonly device = null;
+  readonly usesSubgroups = false;
   #destroyed = false;
 
   assertUsable(): void {

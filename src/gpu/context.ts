@@ -9,12 +9,8 @@ export class GpuContext {
   readonly pipelines: PipelineCache;
   /** Uniform buffers of the work being encoded; released once it is submitted. */
   #transient: GPUBuffer[] = [];
-  /**
-   * Bound where a kernel's optional input or output is not used (its overrides skip every access).
-   * Two, because one buffer may not be both read-only and writable storage in one dispatch.
-   */
-  readonly dummyRead: GPUBuffer;
-  readonly dummyWrite: GPUBuffer;
+  /** Placeholder buffers by binding name (see unused()). */
+  readonly #unused = new Map<string, GPUBuffer>();
 
   /** `subgroups`: whether kernels may use subgroup operations (feature and WGSL subgroup_id present). */
   constructor(
@@ -23,8 +19,19 @@ export class GpuContext {
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);
-    this.dummyRead = device.createBuffer({ label: 'unused input', size: 16, usage: BufferUsage.STORAGE });
-    this.dummyWrite = device.createBuffer({ label: 'unused output', size: 16, usage: BufferUsage.STORAGE });
+  }
+
+  /**
+   * A small buffer to bind where a kernel's optional input or output is not used (its overrides skip every
+   * access). One per binding name: writable bindings of one dispatch may not alias each other.
+   */
+  unused(binding: string): GPUBuffer {
+    let buffer = this.#unused.get(binding);
+    if (!buffer) {
+      buffer = this.device.createBuffer({ label: `unused ${binding}`, size: 16, usage: BufferUsage.STORAGE });
+      this.#unused.set(binding, buffer);
+    }
+    return buffer;
   }
 
   /** A uniform buffer holding the kernel's parameters, valid until the next submit. */
@@ -49,6 +56,12 @@ export class GpuContext {
     const [x, y] = foldDispatch(groups, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);
     pass.end();
+  }
+
+  destroy(): void {
+    this.pool.destroyAll();
+    for (const b of this.#unused.values()) b.destroy();
+    this.#unused.clear();
   }
 
   submit(encoder: GPUCommandEncoder): void {

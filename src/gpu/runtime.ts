@@ -60,6 +60,7 @@ class GpuRuntime implements GumbelRuntime {
 
   readonly device: GPUDevice;
   readonly adapterInfo: AdapterDescription;
+  readonly usesSubgroups: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
 
   constructor(acquired: AcquiredDevice, useSubgroups: boolean) {
@@ -67,6 +68,7 @@ class GpuRuntime implements GumbelRuntime {
     this.device = acquired.device;
     this.adapterInfo = acquired.adapterInfo;
     this.ctx = new GpuContext(this.device, acquired.subgroups && useSubgroups);
+    this.usesSubgroups = this.ctx.subgroups;
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 
@@ -150,7 +152,7 @@ class GpuRuntime implements GumbelRuntime {
 
   destroy(): void {
     this.#health.markDestroyed();
-    this.ctx.pool.destroyAll();
+    this.ctx.destroy();
     if (this.#acquired.owned) this.device.destroy();
   }
 

@@ -5,11 +5,15 @@ import { gumbel64 } from './reference.js';
 const U = 2 ** -24; // f32 unit roundoff
 const F32_MAX = 3.4028234663852886e38;
 const NO_INDEX = 0xffffffff;
-/** GPUs may flush subnormal results to zero: y below twice the smallest normal f32 may come out as 0. */
-const SUBNORMAL_FLOOR = 2 ** -125;
+/**
+ * GPUs may flush subnormals, in results and inside exp(): on SwiftShader a gradient term came out 0 where
+ * the float64 p was a few times the smallest normal (1.2e-38). So p or y below 2^-120 (7.5e-37) may be 0.
+ */
+const SUBNORMAL_FLOOR = 2 ** -120;
 
 export interface SoftmaxCase {
-  logits: Float32Array;
+  /** f32 inputs, or float64 for finite differences. */
+  logits: Float32Array | Float64Array;
   R: number;
   K: number;
   S: number;

@@ -1,0 +1,137 @@
+// Extreme and invalid inputs, statistics, and the choice of reduction on WebGPU (the CPU beside it).
+import { expect, test } from './fixture.js';
+
+test('subgroup reductions are used where the adapter has them, and can be turned off', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const off = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false });
+    const out = { on: window.rt.usesSubgroups, off: off.usesSubgroups, cpu: window.cpu.usesSubgroups };
+    off.destroy();
+    return out;
+  });
+  expect(r).toEqual({ on: true, off: false, cpu: false }); // SwiftShader has subgroups and WGSL subgroup_id
+});
+
+test('extreme logits and temperatures give finite results and the right index; invalid rows are isolated', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const inf = Infinity;
+    const K = 70; // workgroup-per-row kernels; the same rows again below at K = 6 take the short kernels
+    const rows: number[][] = [
+      [1e30, -1e30, 0, 5, -5, 1e30 * 0.5], // huge spread: the 1e30 logit wins whatever the noise
+      [-inf, -inf, 3, -inf, -inf, -inf], // one finite logit among -inf
+      [NaN, 1, 2, 3, 4, 5], // invalid: NaN
+      [inf, 1, 2, 3, 4, 5], // invalid: +inf
+      [-inf, -inf, -inf, -inf, -inf, -inf], // invalid: no finite logit
+      [1, 2, 3, 4, 5, 100], // fine, but its tau below is 0 (per-row tau case)
+      [-1e30, -1e30, -1e30, 7e29, -1e30, -1e30],
+    ];
+    const results = [];
+    for (const k of [K, 6]) {
+      const data = new Float32Array(rows.length * k).fill(-inf);
+      rows.forEach((row, i) => row.forEach((v, j) => (data[i * k + j] = v)));
+      for (const rt of [window.rt, window.cpu]) {
+        const logits = rt.tensor(data, [rows.length, k]);
+        for (const tau of [1e-30, 1, 1e30]) {
+          for (const perRow of [false, true]) {
+            const tauArg = perRow ? rt.tensor(Float32Array.from(rows, (_, i) => (i === 5 ? 0 : tau)), [rows.length]) : tau;
+            const o = await rt.gumbelSoftmax(logits, { tau: tauArg, seed: 5, outputs: ['y', 'logSoftmax', 'index'] });
+            const [y, ls, index] = [await o.y.read(), await o.logSoftmax.read(), await o.index.read()];
+            results.push({ backend: rt.backend, k, tau, perRow, y: Array.from(y), ls: Array.from(ls), index: Array.from(index) });
+          }
+        }
+      }
+    }
+    return results;
+  });
+  const NO = 0xffffffff;
+  for (const c of r) {
+    const tag = `${c.backend} K=${c.k} tau=${c.tau} perRow=${c.perRow}`;
+    const row = (a: number[], i: number) => a.slice(i * c.k, (i + 1) * c.k);
+    expect(c.index[0], tag).toBe(0);
+    expect(c.index[1], tag).toBe(2);
+    expect(c.index.slice(2, 5), tag).toEqual([NO, NO, NO]);
+    expect(c.index[5], tag).toBe(c.perRow ? NO : 5);
+    expect(c.index[6], tag).toBe(3);
+    for (const i of [0, 1, 6, ...(c.perRow ? [] : [5])]) {
+      const y = row(c.y, i);
+      const ls = row(c.ls, i);
+      expect(y.every((v) => Number.isFinite(v) && v >= 0 && v <= 1), `${tag} row ${i} y`).toBe(true);
+      expect(ls.every((v) => v === -Infinity || (Number.isFinite(v) && v <= 0)), `${tag} row ${i} logSoftmax`).toBe(true);
+      expect(Math.abs(y.reduce((a, b) => a + b, 0) - 1), `${tag} row ${i} sums to 1`).toBeLessThan(1e-5);
+      // Masked entries (and the padding) have probability 0 and log-probability -inf.
+      for (let j = 0; j < c.k; j++) if (j >= 6 || (i === 1 && j !== 2)) expect([y[j], ls[j]], `${tag} row ${i} [${j}]`).toEqual([0, -Infinity]);
+    }
+    // Row 0's winner: probability 1 at tau = 1e-30; at tau = 1e30 the logits over tau are 1, -1, 0, 0, 0, 0.5
+    // (the noise vanishes against 1e30), so y[0] = 1 / (1 + e^-2 + 3 e^-1 + e^-0.5).
+    if (c.tau === 1e-30) expect(c.y[0]).toBe(1);
+    if (c.tau === 1e30) expect(c.y[0]).toBeCloseTo(1 / (1 + Math.exp(-2) + 3 * Math.exp(-1) + Math.exp(-0.5)), 5);
+    expect(c.y[c.k + 2]).toBe(1); // the only finite logit
+    for (const i of [2, 3, 4, ...(c.perRow ? [5] : [])]) {
+      expect(row(c.y, i).every(Number.isNaN) && row(c.ls, i).every(Number.isNaN), `${tag} invalid row ${i}`).toBe(true);
+    }
+  }
+  expect(r).toHaveLength(24);
+});
+
+test('Gumbel-max frequencies of index over 10^5 samples match softmax(logits) by chi-square', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const { stats } = window.harness;
+    const vectors = [
+      [0.5, -1, 2, 0, 1.5],
+      [8, 0, 0, 0, 0, 0, 0, 0], // peaked
+      [1, -Infinity, 0.5, -Infinity, 2, 0], // masked
+      Array.from({ length: 100 }, (_, i) => Math.sin(i) * 2), // K = 100: the workgroup-per-row kernel
+    ];
+    const out = [];
+    for (const v of vectors) {
+      for (const rt of [window.rt, window.cpu]) {
+        const n = 100_000;
+        const logits = rt.tensor(Float32Array.from(v), [v.length]);
+        const { index } = await rt.gumbelSoftmax(logits, { tau: 1.7, seed: 2024, samples: n, outputs: ['index'] });
+        const idx = await index.read();
+        const counts = new Float64Array(v.length);
+        for (const i of idx) counts[i]!++;
+        const p = v.map(Math.exp);
+        const z = p.reduce((a, b) => a + b, 0);
+        const live = v.map((x, i) => i).filter((i) => p[i]! > 0);
+        const x2 = stats.chiSquare(live.map((i) => counts[i]!), live.map((i) => (n * p[i]!) / z));
+        out.push({ K: v.length, backend: rt.backend, x2, critical: stats.chiSquareCritical(live.length - 1), maskedHits: v.reduce((a, x, i) => a + (x === -Infinity ? counts[i]! : 0), 0) });
+      }
+    }
+    return out;
+  });
+  for (const c of r) {
+    expect(c.x2, `K=${c.K} ${c.backend}`).toBeLessThan(c.critical);
+    expect(c.maskedHits).toBe(0);
+  }
+});
+
+test('as tau grows the soft sample tends to uniform, as it shrinks to one_hot(index)', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const K = 10;
+    const R = 2000;
+    const data = Float32Array.from({ length: R * K }, (_, i) => Math.cos(i * 0.7) * 2);
+    const logits = window.rt.tensor(data, [R, K]);
+    const out = [];
+    for (const tau of [1e-4, 0.1, 1, 10, 1e4]) {
+      const o = await window.rt.gumbelSoftmax(logits, { tau, seed: 9, outputs: ['y', 'index'] });
+      const y = await o.y.read();
+      const index = await o.index.read();
+      let fromUniform = 0;
+      let fromOneHot = 0;
+      for (let r = 0; r < R; r++) {
+        for (let k = 0; k < K; k++) {
+          fromUniform = Math.max(fromUniform, Math.abs(y[r * K + k]! - 1 / K));
+          fromOneHot += Math.abs(y[r * K + k]! - (k === index[r] ? 1 : 0)) / R;
+        }
+      }
+      out.push({ tau, fromUniform, fromOneHot });
+    }
+    return out;
+  });
+  for (let i = 1; i < r.length; i++) {
+    expect(r[i]!.fromUniform).toBeLessThanOrEqual(r[i - 1]!.fromUniform);
+    expect(r[i]!.fromOneHot).toBeGreaterThanOrEqual(r[i - 1]!.fromOneHot);
+  }
+  expect(r[0]!.fromOneHot).toBeLessThan(1e-3); // tau = 1e-4: one-hot up to rare near-ties
+  expect(r[4]!.fromUniform).toBeLessThan(1e-3); // tau = 1e4: uniform within 1e-3
+});
