@@ -4,7 +4,6 @@
 
 // Invocations per row: a power of two from 32 to 256 that the host picks from K (src/ops/gumbel-softmax.ts).
 override WG: u32 = 256u;
-const CACHE_BLOCKS: u32 = 8u; // rows up to WG * 4 * CACHE_BLOCKS = 8192 elements read everything once
 
 @group(0) @binding(0) var<uniform> params: SoftmaxParams;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;

@@ -1,5 +1,5 @@
-// Workgroup reduction of RowState with subgroup operations: one reduction inside each subgroup, then
-// every invocation merges the per-subgroup results in subgroup order (at most WG / 4 of them).
+// Workgroup reduction of RowState with subgroup operations: one reduction inside each subgroup, then each
+// subgroup merges the per-subgroup results (at most WG / 4 of them) strided over its lanes and reduces again.
 // Requires const WG and subgroup_setup() called first by the entry point.
 enable subgroups;
 
@@ -7,11 +7,13 @@ var<workgroup> reduce_scratch: array<RowState, WG / 4u>; // subgroups have at le
 var<private> sg_id: u32;
 var<private> sg_count: u32;
 var<private> sg_lane: u32;
+var<private> sg_size: u32;
 
-fn subgroup_setup(id: u32, count: u32, lane: u32) {
+fn subgroup_setup(id: u32, count: u32, lane: u32, size: u32) {
   sg_id = id;
   sg_count = count;
   sg_lane = lane;
+  sg_size = size;
 }
 
 fn subgroup_reduce(st: RowState, tau: f32) -> RowState {
@@ -29,10 +31,13 @@ fn reduce_state(st: RowState, tau: f32, li: u32) -> RowState {
     reduce_scratch[sg_id] = part;
   }
   workgroupBarrier();
-  var total = reduce_scratch[0];
-  for (var i = 1u; i < sg_count; i++) {
-    total = state_merge(total, reduce_scratch[i], tau);
+  // Every subgroup merges the per-subgroup results the same way (lane j takes slots j, j + size, ...), then
+  // reduces once more: redundant, but subgroup operations must stay in uniform control flow.
+  var acc = state_empty();
+  for (var i = sg_lane; i < sg_count; i += sg_size) {
+    acc = state_merge(acc, reduce_scratch[i], tau);
   }
+  let total = subgroup_reduce(acc, tau);
   workgroupBarrier(); // everyone has read the slots before a later reduction overwrites them
   return total;
 }

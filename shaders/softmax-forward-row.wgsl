@@ -1,9 +1,10 @@
-// The forward of one sample-row by a whole workgroup. Pass 1 generates the noise once, keeps
-// v = logit + g of up to CACHE_BLOCKS blocks per invocation in registers and folds every element into an
-// online state; a workgroup reduction gives the row's max, sum and argmax; pass 2 writes the outputs.
-// Rows longer than WG * CACHE_BLOCKS blocks read their remaining logits a second time and regenerate that
-// noise. Requires const WG, CACHE_BLOCKS and fn reduce_state.
+// The forward of one sample-row by a whole workgroup. Pass 1 generates each Philox block's noise once,
+// caches v = logit + g in workgroup memory (row-cache.wgsl) and folds every element into an online state; a
+// workgroup reduction gives the row's max, sum and argmax; pass 2 writes the outputs. Elements past
+// CACHE_FLOATS read their logits a second time and regenerate their noise. Requires override WG and
+// fn reduce_state.
 //!include softmax-outputs.wgsl
+//!include row-cache.wgsl
 
 fn forward_row(li: u32, q: u32) {
   if (q >= params.rows) {
@@ -17,14 +18,10 @@ fn forward_row(li: u32, q: u32) {
   let blocks = (lead + params.k + 3u) / 4u;
   let logit_row = r * params.k;
 
-  var cache: array<Lanes, CACHE_BLOCKS>;
   var st = state_empty();
-  for (var i = 0u; li + i * WG < blocks; i++) {
-    let br = li + i * WG;
+  for (var br = li; br < blocks; br += WG) {
     let x = row_lanes(pos, lead, br, logit_row);
-    if (i < CACHE_BLOCKS) {
-      cache[i] = x;
-    }
+    cache_store(x, br, lead);
     push_lanes(&st, x, br, lead, tau, vec4f(), vec4f());
   }
   let total = reduce_state(st, tau, li);
@@ -32,11 +29,10 @@ fn forward_row(li: u32, q: u32) {
   let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(tau);
   let ln_s = ln_accurate(max(total.s, 1.0)); // s >= 1: the max contributes exp(0)
   let out_row = g * params.k;
-  for (var i = 0u; li + i * WG < blocks; i++) {
-    let br = li + i * WG;
+  for (var br = li; br < blocks; br += WG) {
     var x: Lanes;
-    if (i < CACHE_BLOCKS) {
-      x = cache[i];
+    if (block_cached(br, lead)) {
+      x = cache_load(br, lead);
     } else {
       x = row_lanes(pos, lead, br, logit_row);
     }

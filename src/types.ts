@@ -92,6 +92,12 @@ export interface CreateOptions {
    * (default true). false selects the shared-memory reductions, to compare or to test them.
    */
   subgroups?: boolean;
+  /**
+   * Keep each long row in workgroup memory between the two passes of the Gumbel-Softmax kernels, so its
+   * logits are read and its noise generated once (default: true, except on a software adapter such as
+   * SwiftShader, where regenerating measured faster; see README "Performance").
+   */
+  rowCache?: boolean;
 }
 
 /** Counters of the WebGPU buffer pool (all zero on the CPU backend). */
@@ -117,6 +123,8 @@ export interface GumbelRuntime {
   readonly device: GPUDevice | null;
   /** Whether row reductions use subgroup operations (see CreateOptions.subgroups); false on the CPU. */
   readonly usesSubgroups: boolean;
+  /** Whether long rows are cached in workgroup memory (see CreateOptions.rowCache); false on the CPU. */
+  readonly usesRowCache: boolean;
 
   /** Uploads data (length must equal the product of shape; shape defaults to [data.length]). */
   tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;

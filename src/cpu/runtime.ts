@@ -40,6 +40,7 @@ class CpuRuntime implements GumbelRuntime {
   readonly adapterInfo = null;
   readonly device = null;
   readonly usesSubgroups = false;
+  readonly usesRowCache = false;
   #destroyed = false;
 
   assertUsable(): void {

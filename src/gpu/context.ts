@@ -12,10 +12,14 @@ export class GpuContext {
   /** Placeholder buffers by binding name (see unused()). */
   readonly #unused = new Map<string, GPUBuffer>();
 
-  /** `subgroups`: whether kernels may use subgroup operations (feature and WGSL subgroup_id present). */
+  /**
+   * `subgroups`: whether kernels may use subgroup operations (feature and WGSL subgroup_id present).
+   * `rowCache`: whether the Gumbel-Softmax kernels keep long rows in workgroup memory.
+   */
   constructor(
     readonly device: GPUDevice,
     readonly subgroups: boolean,
+    readonly rowCache: boolean,
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);

@@ -20,6 +20,11 @@ export interface AcquiredDevice {
   subgroups: boolean;
 }
 
+/** A CPU implementation of WebGPU (SwiftShader, or any adapter that says it is a fallback). */
+export function isSoftwareAdapter(info: AdapterDescription & { isFallbackAdapter?: boolean }): boolean {
+  return info.architecture === 'swiftshader' || info.isFallbackAdapter === true;
+}
+
 export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
   return {
     vendor: info?.vendor ?? '',
@@ -49,10 +54,12 @@ export async function acquireDevice(gpu: GPU | undefined, given: GPUDevice | und
   }
   const adapter = await api.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new WebGpuUnavailableError('WebGPU is not available: requestAdapter() returned no adapter');
-  // The defaults cap bindings at 128 MiB; take what the adapter offers so large tensors fit in one binding.
+  // The defaults cap bindings at 128 MiB and workgroup memory at 16 KiB; take what the adapter offers so
+  // large tensors fit in one binding and long rows in the row cache.
   const requiredLimits: Record<string, number> = {
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
     maxBufferSize: adapter.limits.maxBufferSize,
+    maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
   };
   const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ label: 'gumbel-webgpu', requiredLimits, requiredFeatures });

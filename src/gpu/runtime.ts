@@ -20,7 +20,7 @@ import type {
 } from '../types.js';
 import { checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { GpuContext } from './context.js';
-import { acquireDevice, DeviceHealth, type AcquiredDevice } from './device.js';
+import { acquireDevice, DeviceHealth, isSoftwareAdapter, type AcquiredDevice } from './device.js';
 
 const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
@@ -61,14 +61,17 @@ class GpuRuntime implements GumbelRuntime {
   readonly device: GPUDevice;
   readonly adapterInfo: AdapterDescription;
   readonly usesSubgroups: boolean;
+  readonly usesRowCache: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
 
-  constructor(acquired: AcquiredDevice, useSubgroups: boolean) {
+  constructor(acquired: AcquiredDevice, options: CreateOptions) {
     this.#acquired = acquired;
     this.device = acquired.device;
     this.adapterInfo = acquired.adapterInfo;
-    this.ctx = new GpuContext(this.device, acquired.subgroups && useSubgroups);
+    const rowCache = options.rowCache ?? !isSoftwareAdapter(acquired.adapterInfo);
+    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache);
     this.usesSubgroups = this.ctx.subgroups;
+    this.usesRowCache = rowCache;
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 
@@ -220,5 +223,5 @@ class GpuRuntime implements GumbelRuntime {
 
 /** A WebGPU runtime; rejects with WebGpuUnavailableError when there is no WebGPU or no adapter. */
 export async function createWebGpuRuntime(options: CreateOptions): Promise<GumbelRuntime> {
-  return new GpuRuntime(await acquireDevice(options.gpu, options.device), options.subgroups ?? true);
+  return new GpuRuntime(await acquireDevice(options.gpu, options.device), options);
 }

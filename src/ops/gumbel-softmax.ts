@@ -42,6 +42,20 @@ export function rowWorkgroupSize(K: number): number {
   return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(blocks / 4))));
 }
 
+/** Bytes of one RowState (softmax-row.wgsl), the element of the reduction scratch arrays. */
+const ROW_STATE_BYTES = 32;
+
+/**
+ * Elements of a row that the workgroup-memory cache (row-cache.wgsl) holds: what the device's workgroup
+ * storage leaves after the reduction scratch, over `arrays` cached arrays (v; and dy, dl in the backward),
+ * capped at the next power of two >= K so short rows do not claim memory they cannot use.
+ */
+export function rowCacheFloats(device: GPUDevice, K: number, wg: number, subgroups: boolean, arrays: number): number {
+  const scratch = (subgroups ? wg / 4 : wg) * ROW_STATE_BYTES;
+  const fit = Math.floor((device.limits.maxComputeWorkgroupStorageSize - scratch) / (16 * arrays)) * 4;
+  return Math.max(4, Math.min(fit, 2 ** Math.ceil(Math.log2(K))));
+}
+
 /** Encodes `rows` rows: an invocation each for short kernels (WG rows per workgroup), a workgroup each otherwise. */
 function dispatchRows(
   ctx: GpuContext,
@@ -51,9 +65,15 @@ function dispatchRows(
   K: number,
   rows: number,
   constants: Record<string, number>,
+  cachedArrays: number,
 ): void {
-  if (K <= SHORT_K) ctx.dispatch(encoder, spec, buffers, rows, constants);
-  else ctx.dispatchGroups(encoder, spec, buffers, rows, { ...constants, WG: rowWorkgroupSize(K) });
+  if (K <= SHORT_K) {
+    ctx.dispatch(encoder, spec, buffers, rows, constants);
+    return;
+  }
+  const wg = rowWorkgroupSize(K);
+  const cache = ctx.rowCache ? rowCacheFloats(ctx.device, K, wg, ctx.subgroups, cachedArrays) : 4; // 4: the smallest array
+  ctx.dispatchGroups(encoder, spec, buffers, rows, { ...constants, WG: wg, CACHE_FLOATS: cache });
 }
 
 export interface ForwardBuffers {
@@ -89,6 +109,7 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
       WRITE_INDEX: Number(b.index !== null),
       HARD: Number(plan.hard),
     },
+    1,
   );
 }
 
@@ -125,6 +146,7 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
         HAS_DL: Number(b.dLogSoftmax !== null),
         ACCUMULATE: Number(s > 0),
       },
+      3,
     );
   }
 }

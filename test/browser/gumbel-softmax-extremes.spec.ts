@@ -1,14 +1,19 @@
 // Extreme and invalid inputs, statistics, and the choice of reduction on WebGPU (the CPU beside it).
 import { expect, test } from './fixture.js';
 
-test('subgroup reductions are used where the adapter has them, and can be turned off', async ({ gpuPage }) => {
+test('subgroup reductions are used where the adapter has them; the row cache is off on SwiftShader; both can be chosen', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const off = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false });
-    const out = { on: window.rt.usesSubgroups, off: off.usesSubgroups, cpu: window.cpu.usesSubgroups };
-    off.destroy();
+    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true });
+    const out = {
+      defaults: [window.rt.usesSubgroups, window.rt.usesRowCache],
+      chosen: [other.usesSubgroups, other.usesRowCache],
+      cpu: [window.cpu.usesSubgroups, window.cpu.usesRowCache],
+    };
+    other.destroy();
     return out;
   });
-  expect(r).toEqual({ on: true, off: false, cpu: false }); // SwiftShader has subgroups and WGSL subgroup_id
+  // SwiftShader has subgroups and WGSL subgroup_id, and is a software adapter.
+  expect(r).toEqual({ defaults: [true, false], chosen: [false, true], cpu: [false, false] });
 });
 
 test('extreme logits and temperatures give finite results and the right index; invalid rows are isolated', async ({ gpuPage }) => {

@@ -28,18 +28,25 @@ const FORWARD: CaseSpec[] = [
 
 const label = (c: CaseSpec) => `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}`;
 
-for (const subgroups of [true, false]) {
-  test.describe(subgroups ? 'subgroup reductions where available' : 'shared-memory reductions', () => {
+// The default runtime (on SwiftShader: subgroup reductions, no row cache), and the other paths: shared-memory
+// reductions with rows cached in workgroup memory.
+const VARIANTS = [
+  { name: 'default runtime', options: null },
+  { name: 'shared-memory reductions, row cache', options: { subgroups: false, rowCache: true } },
+] as const;
+
+for (const variant of VARIANTS) {
+  test.describe(variant.name, () => {
     for (const spec of FORWARD) {
       test(`forward ${label(spec)}`, async ({ gpuPage }) => {
         const r = await gpuPage.evaluate(
-          async ({ spec, subgroups }) => {
-            const rt = subgroups ? window.rt : await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false });
+          async ({ spec, options }) => {
+            const rt = options ? await window.harness.lib.createGumbel({ backend: 'webgpu', ...options }) : window.rt;
             const res = await window.harness.softmax.forwardCase(rt, window.cpu, spec);
             if (rt !== window.rt) rt.destroy();
             return res;
           },
-          { spec, subgroups },
+          { spec, options: variant.options },
         );
         for (const side of ['gpu', 'cpu'] as const) {
           const c = r[side];
@@ -68,18 +75,18 @@ const BACKWARD: [CaseSpec, 'dy' | 'dl' | 'both'][] = [
   [{ batch: [1], K: 2 ** 20, tau: 1, seed: 39 }, 'dy'],
 ];
 
-for (const subgroups of [true, false]) {
-  test.describe(subgroups ? 'backward, subgroup reductions where available' : 'backward, shared-memory reductions', () => {
+for (const variant of VARIANTS) {
+  test.describe(`backward, ${variant.name}`, () => {
     for (const [spec, grads] of BACKWARD) {
       test(`backward ${label(spec)}, ${grads}`, async ({ gpuPage }) => {
         const r = await gpuPage.evaluate(
-          async ({ spec, subgroups, grads }) => {
-            const rt = subgroups ? window.rt : await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false });
+          async ({ spec, options, grads }) => {
+            const rt = options ? await window.harness.lib.createGumbel({ backend: 'webgpu', ...options }) : window.rt;
             const res = await window.harness.softmax.backwardCase(rt, window.cpu, spec, grads);
             if (rt !== window.rt) rt.destroy();
             return res;
           },
-          { spec, subgroups, grads },
+          { spec, options: variant.options, grads },
         );
         for (const side of ['gpu', 'cpu'] as const) {
           expect(r[side].failures, `${side}: ${r[side].firstFailure}`).toBe(0);
