@@ -30,7 +30,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var st = state_empty();
   for (var br = 0u; br < blocks; br++) {
     cache[br] = row_lanes(pos, lead, br, r * params.k);
-    grad_cache[br] = read_grads(br, lead, g * params.k);
+    grad_cache[br] = read_grads(br, lead, g * params.k - params.out_base);
     push_lanes(&st, cache[br], br, lead, tau, grad_cache[br].dy, grad_cache[br].dl);
   }
   let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(tau);

@@ -35,9 +35,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(tau);
   let ln_s = ln_accurate(max(st.s, 1.0));
   for (var br = 0u; br < blocks; br++) {
-    write_lanes(cache[br], br, lead, g * params.k, st, ln_s, tau, row_ok);
+    write_lanes(cache[br], br, lead, g * params.k - params.out_base, st, ln_s, tau, row_ok);
   }
   if (WRITE_INDEX) {
-    index_out[g] = select(NO_INDEX, st.k, row_ok);
+    index_out[g - params.index_base] = select(NO_INDEX, st.k, row_ok);
   }
 }

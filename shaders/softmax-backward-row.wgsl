@@ -41,7 +41,7 @@ fn backward_row(li: u32, q: u32) {
   let lead = pos.x & 3u;
   let blocks = (lead + params.k + 3u) / 4u;
   let logit_row = r * params.k;
-  let grad_row = g * params.k;
+  let grad_row = g * params.k - params.out_base;
 
   var st = state_empty();
   for (var br = li; br < blocks; br += WG) {

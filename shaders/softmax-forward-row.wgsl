@@ -28,7 +28,7 @@ fn forward_row(li: u32, q: u32) {
 
   let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(tau);
   let ln_s = ln_accurate(max(total.s, 1.0)); // s >= 1: the max contributes exp(0)
-  let out_row = g * params.k;
+  let out_row = g * params.k - params.out_base;
   for (var br = li; br < blocks; br += WG) {
     var x: Lanes;
     if (block_cached(br, lead)) {
@@ -39,6 +39,6 @@ fn forward_row(li: u32, q: u32) {
     write_lanes(x, br, lead, out_row, total, ln_s, tau, row_ok);
   }
   if (WRITE_INDEX && li == 0u) {
-    index_out[g] = select(NO_INDEX, total.k, row_ok);
+    index_out[g - params.index_base] = select(NO_INDEX, total.k, row_ok);
   }
 }

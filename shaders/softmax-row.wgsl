@@ -26,6 +26,8 @@ struct SoftmaxParams {
   batch_rows: u32,   // R
   k: u32,            // K, the softmax length
   tau: f32,          // the temperature when TAU_PER_ROW is false
+  out_base: u32,     // element index of the first bound element of y / logSoftmax (dy / dLogSoftmax in the backward)
+  index_base: u32,   // element index of the first bound element of index
 }
 
 // Per-row temperature from a tensor instead of params.tau.

@@ -2,7 +2,7 @@
 import { BufferUsage } from './flags.js';
 import type { KernelSpec } from './kernel-spec.js';
 import { BufferPool } from './buffer-pool.js';
-import { foldDispatch, packParams, PipelineCache, type ParamValues } from './kernels.js';
+import { foldDispatch, packParams, PipelineCache, type Bindings, type ParamValues } from './kernels.js';
 
 export class GpuContext {
   readonly pool: BufferPool;
@@ -48,12 +48,22 @@ export class GpuContext {
   }
 
   /** Encodes a dispatch of enough workgroups for `invocations` threads. */
-  dispatch(encoder: GPUCommandEncoder, spec: KernelSpec, buffers: Record<string, GPUBuffer>, invocations: number, constants?: Record<string, number>): void {
+  dispatch(encoder: GPUCommandEncoder, spec: KernelSpec, buffers: Bindings, invocations: number, constants?: Record<string, number>): void {
     this.dispatchGroups(encoder, spec, buffers, Math.ceil(invocations / spec.workgroupSize), constants);
   }
 
+  /**
+   * The part of `buffer` that holds elements [first, end) of 4 bytes, starting at the aligned offset at or
+   * below `first`; `base` is the element index where the range starts (kernels index relative to it).
+   */
+  elementRange(buffer: GPUBuffer, first: number, end: number): { binding: GPUBufferBinding; base: number } {
+    const align = this.device.limits.minStorageBufferOffsetAlignment;
+    const offset = Math.floor((first * 4) / align) * align;
+    return { binding: { buffer, offset, size: Math.max(4, end * 4 - offset) }, base: offset / 4 };
+  }
+
   /** Encodes a dispatch of `groups` workgroups (folded into 2-D past the per-dimension limit). */
-  dispatchGroups(encoder: GPUCommandEncoder, spec: KernelSpec, buffers: Record<string, GPUBuffer>, groups: number, constants?: Record<string, number>): void {
+  dispatchGroups(encoder: GPUCommandEncoder, spec: KernelSpec, buffers: Bindings, groups: number, constants?: Record<string, number>): void {
     const pass = encoder.beginComputePass({ label: spec.name });
     pass.setPipeline(this.pipelines.get(spec, constants));
     pass.setBindGroup(0, this.pipelines.bindGroup(spec, buffers));

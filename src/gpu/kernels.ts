@@ -21,6 +21,9 @@ export function checkBindingNames(spec: KernelSpec, names: readonly string[]): v
 
 export type ParamValues = Record<string, number | readonly number[]>;
 
+/** What a kernel's bindings are given: whole buffers or ranges of them. */
+export type Bindings = Record<string, GPUBuffer | GPUBufferBinding>;
+
 /** Packs a uniform block at the reflected offsets; every member must be given, and nothing else. */
 export function packParams(spec: KernelSpec, values: ParamValues): ArrayBuffer {
   const layout: ParamsSpec | null = spec.params;
@@ -95,12 +98,16 @@ export class PipelineCache {
     return layout;
   }
 
-  bindGroup(spec: KernelSpec, buffers: Record<string, GPUBuffer>): GPUBindGroup {
+  /** Binds whole buffers, or ranges of them ({ buffer, offset, size }). */
+  bindGroup(spec: KernelSpec, buffers: Bindings): GPUBindGroup {
     checkBindingNames(spec, Object.keys(buffers));
     return this.#device.createBindGroup({
       label: spec.name,
       layout: this.layout(spec),
-      entries: spec.bindings.map((b) => ({ binding: b.binding, resource: { buffer: buffers[b.name]! } })),
+      entries: spec.bindings.map((b) => {
+        const v = buffers[b.name]!;
+        return { binding: b.binding, resource: 'buffer' in v ? v : { buffer: v } };
+      }),
     });
   }
 }

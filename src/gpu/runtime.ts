@@ -104,6 +104,7 @@ class GpuRuntime implements GumbelRuntime {
   async gumbelFromBits(bits: Tensor<'u32'>): Promise<Tensor<'f32'>> {
     this.#health.check();
     const input = checkTensor('bits', bits, this.isOwn, 'u32');
+    this.#checkBindable('bits', input.size);
     const out = this.#alloc(input.shape, 'f32', input.size, 'gumbelFromBits');
     await this.#run('gumbelFromBits', [out], (encoder) => encodeGumbelFromBits(this.ctx, encoder, input.buffer, out.buffer, input.size));
     return out;
@@ -115,6 +116,7 @@ class GpuRuntime implements GumbelRuntime {
   ): Promise<Pick<GumbelSoftmaxOutputs, O>> {
     this.#health.check();
     const plan = planForward(logits, options, this.isOwn);
+    this.#checkBindable('logits', plan.R * plan.K); // outputs may be larger: they are written in chunks
     const n = plan.S * plan.R * plan.K;
     const result: Partial<GumbelSoftmaxOutputs> = {};
     if (plan.outputs.has('y')) result.y = this.#alloc(plan.outShape, 'f32', n, 'y');
@@ -136,6 +138,7 @@ class GpuRuntime implements GumbelRuntime {
   async gumbelSoftmaxBackward(options: GumbelSoftmaxBackwardOptions): Promise<Tensor<'f32'>> {
     this.#health.check();
     const plan = planBackward(options, this.isOwn);
+    this.#checkBindable('logits', plan.R * plan.K);
     const out = this.#alloc(plan.logits.shape, 'f32', plan.R * plan.K, 'dLogits');
     await this.#run('gumbelSoftmaxBackward', [out], (encoder) =>
       encodeGumbelSoftmaxBackward(this.ctx, encoder, plan, {
@@ -183,6 +186,7 @@ class GpuRuntime implements GumbelRuntime {
     this.#health.check();
     const s = toShape('shape', shape);
     const pos = toStreamPosition(rng);
+    this.#checkBindable('shape', s.size);
     const out = this.#alloc(s.shape, dtype, s.size, transform);
     await this.#run(transform, [out], (encoder) => encodeDraw(this.ctx, encoder, out.buffer, s.size, pos, transform));
     return out;
@@ -190,11 +194,18 @@ class GpuRuntime implements GumbelRuntime {
 
   #alloc<D extends DType>(shape: readonly number[], dtype: D, size: number, label: string): GpuTensor<D> {
     const bytes = size * 4;
+    const limit = this.device.limits.maxBufferSize;
+    if (bytes > limit) throw new RangeError(`a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxBufferSize of ${limit} bytes`);
+    return new GpuTensor(this, shape, dtype, size, this.ctx.pool.acquire(bytes, TENSOR_USAGE, label));
+  }
+
+  /** For tensors an op binds whole: refuses one larger than a binding, naming it. */
+  #checkBindable(name: string, size: number): void {
+    const bytes = size * 4;
     const limit = this.device.limits.maxStorageBufferBindingSize;
     if (bytes > limit) {
-      throw new RangeError(`a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxStorageBufferBindingSize of ${limit} bytes`);
+      throw new RangeError(`${name}: a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxStorageBufferBindingSize of ${limit} bytes`);
     }
-    return new GpuTensor(this, shape, dtype, size, this.ctx.pool.acquire(bytes, TENSOR_USAGE, label));
   }
 
   /** Encodes and submits one op inside validation and out-of-memory scopes; on an error, frees its outputs and rejects. */

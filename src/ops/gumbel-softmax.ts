@@ -8,6 +8,7 @@ import forwardShortKernel from '../../shaders/gumbel-softmax-short.wgsl';
 import forwardSubgroupsKernel from '../../shaders/gumbel-softmax-subgroups.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import type { KernelSpec } from '../gpu/kernel-spec.js';
+import type { Bindings } from '../gpu/kernels.js';
 import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
 
 /** Longest row handled one invocation per row (the short kernels' SHORT_BLOCKS covers it). */
@@ -20,7 +21,7 @@ function pickKernel(ctx: GpuContext, K: number, short: KernelSpec, tree: KernelS
   return ctx.subgroups ? subgroups : tree;
 }
 
-function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number) {
+function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, outBase: number, indexBase: number) {
   return {
     key: split(plan.pos.seed),
     stream: split(plan.pos.stream),
@@ -30,6 +31,8 @@ function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number) {
     batch_rows: plan.R,
     k: plan.K,
     tau: plan.tau ?? 1,
+    out_base: outBase,
+    index_base: indexBase,
   };
 }
 
@@ -61,7 +64,7 @@ function dispatchRows(
   ctx: GpuContext,
   encoder: GPUCommandEncoder,
   spec: KernelSpec,
-  buffers: Record<string, GPUBuffer>,
+  buffers: Bindings,
   K: number,
   rows: number,
   constants: Record<string, number>,
@@ -84,33 +87,43 @@ export interface ForwardBuffers {
   index: GPUBuffer | null;
 }
 
+/**
+ * Encodes the forward. Outputs larger than one binding (maxStorageBufferBindingSize) are written in chunks
+ * of sample-rows, each bound as an aligned range with the kernel indexing relative to its start.
+ */
 export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder, plan: SoftmaxPlan & { hard: boolean }, b: ForwardBuffers): void {
   const rows = plan.S * plan.R;
   if (rows === 0) return;
   const spec = pickKernel(ctx, plan.K, forwardShortKernel, forwardKernel, forwardSubgroupsKernel);
-  dispatchRows(
-    ctx,
-    encoder,
-    spec,
-    {
-      params: ctx.uniforms(spec, softmaxParams(plan, 0, rows)),
+  const { maxStorageBufferBindingSize: limit, minStorageBufferOffsetAlignment: align } = ctx.device.limits;
+  const rowBytes = plan.K * 4;
+  const chunk = rows * rowBytes <= limit ? rows : Math.floor((limit - align) / rowBytes);
+  if (chunk < 1) throw new RangeError(`a row of ${plan.K} elements does not fit in one binding of ${limit} bytes`);
+  const constants = {
+    TAU_PER_ROW: Number(b.taus !== null),
+    WRITE_Y: Number(b.y !== null),
+    WRITE_LOG_SOFTMAX: Number(b.logSoftmax !== null),
+    WRITE_INDEX: Number(b.index !== null),
+    HARD: Number(plan.hard),
+  };
+  for (let g0 = 0; g0 < rows; g0 += chunk) {
+    const g1 = Math.min(rows, g0 + chunk);
+    const range = (buffer: GPUBuffer | null, name: string, first: number, end: number) =>
+      buffer ? ctx.elementRange(buffer, first, end) : { binding: ctx.unused(name), base: 0 };
+    const y = range(b.y, 'y_out', g0 * plan.K, g1 * plan.K);
+    const logSoftmax = range(b.logSoftmax, 'log_softmax_out', g0 * plan.K, g1 * plan.K);
+    const index = range(b.index, 'index_out', g0, g1);
+    const params = softmaxParams(plan, g0, g1 - g0, b.y ? y.base : logSoftmax.base, index.base);
+    const buffers = {
+      params: ctx.uniforms(spec, params),
       logits: b.logits,
       taus: b.taus ?? ctx.unused('taus'),
-      y_out: b.y ?? ctx.unused('y_out'),
-      log_softmax_out: b.logSoftmax ?? ctx.unused('log_softmax_out'),
-      index_out: b.index ?? ctx.unused('index_out'),
-    },
-    plan.K,
-    rows,
-    {
-      TAU_PER_ROW: Number(b.taus !== null),
-      WRITE_Y: Number(b.y !== null),
-      WRITE_LOG_SOFTMAX: Number(b.logSoftmax !== null),
-      WRITE_INDEX: Number(b.index !== null),
-      HARD: Number(plan.hard),
-    },
-    1,
-  );
+      y_out: y.binding,
+      log_softmax_out: logSoftmax.binding,
+      index_out: index.binding,
+    };
+    dispatchRows(ctx, encoder, spec, buffers, plan.K, g1 - g0, constants, 1);
+  }
 }
 
 export interface BackwardBuffers {
@@ -121,32 +134,38 @@ export interface BackwardBuffers {
   dLogits: GPUBuffer;
 }
 
-/** One dispatch per sample, each after the first adding into dLogits (dispatches are ordered). */
+/**
+ * One dispatch per sample, each after the first adding into dLogits (dispatches are ordered). Upstream
+ * gradients larger than one binding are bound one sample's range at a time.
+ */
 export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommandEncoder, plan: BackwardPlan, b: BackwardBuffers): void {
   if (plan.R === 0) return;
   const spec = pickKernel(ctx, plan.K, backwardShortKernel, backwardKernel, backwardSubgroupsKernel);
+  const { maxStorageBufferBindingSize: limit, minStorageBufferOffsetAlignment: align } = ctx.device.limits;
+  const sampleElements = plan.R * plan.K;
+  const whole = plan.S * sampleElements * 4 <= limit;
+  if (!whole && sampleElements * 4 + align > limit) {
+    throw new RangeError(`one sample of the upstream gradient (${sampleElements * 4} bytes) does not fit in one binding of ${limit} bytes`);
+  }
   for (let s = 0; s < plan.S; s++) {
-    dispatchRows(
-      ctx,
-      encoder,
-      spec,
-      {
-        params: ctx.uniforms(spec, softmaxParams(plan, s * plan.R, plan.R)),
-        logits: b.logits,
-        taus: b.taus ?? ctx.unused('taus'),
-        dy: b.dy ?? ctx.unused('dy'),
-        dl: b.dLogSoftmax ?? ctx.unused('dl'),
-        d_logits: b.dLogits,
-      },
-      plan.K,
-      plan.R,
-      {
-        TAU_PER_ROW: Number(b.taus !== null),
-        HAS_DY: Number(b.dy !== null),
-        HAS_DL: Number(b.dLogSoftmax !== null),
-        ACCUMULATE: Number(s > 0),
-      },
-      3,
-    );
+    const range = (buffer: GPUBuffer | null, name: string) =>
+      !buffer ? { binding: ctx.unused(name), base: 0 } : whole ? { binding: buffer, base: 0 } : ctx.elementRange(buffer, s * sampleElements, (s + 1) * sampleElements);
+    const dy = range(b.dy, 'dy');
+    const dl = range(b.dLogSoftmax, 'dl');
+    const buffers = {
+      params: ctx.uniforms(spec, softmaxParams(plan, s * plan.R, plan.R, b.dy ? dy.base : dl.base, 0)),
+      logits: b.logits,
+      taus: b.taus ?? ctx.unused('taus'),
+      dy: dy.binding,
+      dl: dl.binding,
+      d_logits: b.dLogits,
+    };
+    const constants = {
+      TAU_PER_ROW: Number(b.taus !== null),
+      HAS_DY: Number(b.dy !== null),
+      HAS_DL: Number(b.dLogSoftmax !== null),
+      ACCUMULATE: Number(s > 0),
+    };
+    dispatchRows(ctx, encoder, spec, buffers, plan.K, plan.R, constants, 3);
   }
 }

@@ -140,3 +140,53 @@ test('as tau grows the soft sample tends to uniform, as it shrinks to one_hot(in
   expect(r[0]!.fromOneHot).toBeLessThan(1e-3); // tau = 1e-4: one-hot up to rare near-ties
   expect(r[4]!.fromUniform).toBeLessThan(1e-3); // tau = 1e4: uniform within 1e-3
 });
+
+test('outputs larger than one binding are written in chunks (default-limit device: 128 MiB bindings)', async ({ gpuPage }) => {
+  test.setTimeout(300_000);
+  const r = await gpuPage.evaluate(async () => {
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter!.requestDevice(); // default limits: bindings of 128 MiB, buffers of 256 MiB
+    const rt = await window.harness.lib.createGumbel({ device });
+    const limit = device.limits.maxStorageBufferBindingSize;
+    const out = [];
+    const cases: [number, number, number][] = [
+      [2, 16, 1_100_000], // short rows: y is 141 MB
+      [1, 65, 530_000], // a workgroup per row: y is 138 MB
+    ];
+    for (const [R, K, S] of cases) {
+      const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 1.3) * 2);
+      const logits = rt.tensor(data, [R, K]);
+      const o = await rt.gumbelSoftmax(logits, { tau: 0.7, seed: 3, samples: S, outputs: ['y', 'index'] });
+      const y = await o.y.read();
+      const index = await o.index.read();
+      // Compare sample-rows around each chunk boundary, and the last ones, with the CPU backend (the noise of
+      // sample-row g starts at stream offset g * K).
+      const chunk = Math.floor((limit - device.limits.minStorageBufferOffsetAlignment) / (K * 4));
+      const starts = [0, chunk - 4, S * R - 8].map((g) => g - (g % R));
+      let worst = 0;
+      let indexMismatches = 0;
+      for (const g0 of starts) {
+        const c = await window.cpu.gumbelSoftmax(window.cpu.tensor(data, [R, K]), { tau: 0.7, seed: 3, offset: g0 * K, samples: 8 / R, outputs: ['y', 'index'] });
+        const cy = await c.y.read();
+        const ci = await c.index.read();
+        for (let i = 0; i < 8 * K; i++) worst = Math.max(worst, Math.abs(cy[i]! - y[g0 * K + i]!));
+        for (let i = 0; i < 8; i++) if (ci[i] !== index[g0 + i]) indexMismatches++;
+      }
+      let nonFinite = 0;
+      for (const v of y) if (!Number.isFinite(v)) nonFinite++;
+      out.push({ R, K, S, bytes: y.length * 4, limit, chunk, worst, indexMismatches, nonFinite });
+      o.y.destroy();
+      o.index.destroy();
+    }
+    rt.destroy();
+    device.destroy();
+    return out;
+  });
+  for (const c of r) {
+    expect(c.bytes, 'the output really is larger than a binding').toBeGreaterThan(c.limit);
+    expect(c.chunk).toBeLessThan(c.S * c.R);
+    expect(c.nonFinite).toBe(0);
+    expect(c.indexMismatches).toBe(0);
+    expect(c.worst).toBeLessThan(1e-5);
+  }
+});

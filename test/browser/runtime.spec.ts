@@ -94,7 +94,7 @@ test('a tensor larger than one binding is refused before allocating, with the si
       (e: Error) => `${e.name}: ${e.message}`,
     );
   });
-  expect(r).toMatch(/RangeError: a tensor of \d+ elements \(\d+ bytes\) exceeds this device's maxStorageBufferBindingSize of \d+ bytes/);
+  expect(r).toMatch(/RangeError: shape: a tensor of \d+ elements \(\d+ bytes\) exceeds this device's maxStorageBufferBindingSize of \d+ bytes/);
 });
 
 test('every kernel compiles on the device without errors or warnings', async ({ gpuPage }) => {
