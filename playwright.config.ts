@@ -1,12 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunch } from './tools/chromium.mjs';
 
 const PORT = 5174;
 
-/** Headless Debian Chromium with WebGPU on SwiftShader (../shared/WEBGPU-HERE.md); CHROMIUM_PATH overrides. */
-export const chromiumLaunch = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run'],
-};
 
 export default defineConfig({
   testDir: 'test',

@@ -18,10 +18,11 @@ function wgslKernels(): Plugin {
 
 export default defineConfig(({ mode }) => ({
   plugins: [wgslKernels()],
+  base: mode === 'demo' ? './' : '/', // the static demo works from any folder
   server: { host: '127.0.0.1' },
   build:
     mode === 'demo'
-      ? { outDir: 'demo-dist', rollupOptions: { input: 'demo/index.html' } }
+      ? { outDir: 'demo-dist', target: 'es2022', rollupOptions: { input: 'demo/index.html' } }
       : {
           // The package: one self-contained ES module, WGSL inlined, importable by a page or by Node.
           outDir: 'dist',
