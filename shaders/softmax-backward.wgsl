@@ -33,7 +33,7 @@ fn write_grads(x: Lanes, gr: Grads, br: u32, lead: u32, logit_row: u32, total: R
   for (var lane = 0u; lane < 4u; lane++) {
     let k = 4u * br + lane - lead;
     if (k < params.k) {
-      let ls = max((x.v[lane] - total.m) / tau, -F32_MAX) - ln_s;
+      let ls = max(scaled_diff(x.v[lane], total.m, tau), -F32_MAX) - ln_s;
       let p = select(exp(max(ls, EXP_FLOOR)), 0.0, x.kind[lane] == MASKED);
       var grad = (p * (gr.dy[lane] - dot_p) + (gr.dl[lane] - p * total.sum_dl)) / tau;
       if (!row_ok) {

@@ -11,7 +11,7 @@ fn write_lanes(x: Lanes, br: u32, lead: u32, out_row: u32, total: RowState, ln_s
     let k = 4u * br + lane - lead;
     if (k < params.k) {
       let masked = x.kind[lane] == MASKED;
-      let ls = max((x.v[lane] - total.m) / tau, -F32_MAX) - ln_s;
+      let ls = max(scaled_diff(x.v[lane], total.m, tau), -F32_MAX) - ln_s;
       var ls_out = select(ls, f32_from_bits(NEG_INF_BITS), masked);
       var y = select(exp(max(ls, EXP_FLOOR)), 0.0, masked);
       if (HARD) {

@@ -70,9 +70,19 @@ fn state_empty() -> RowState {
   return RowState(-F32_MAX, 0.0, 0.0, 0.0, NO_INDEX, 0u, 0u, 0u);
 }
 
+// (a - b) / tau, also where a - b overflows f32 but the quotient does not (a = -3e38, b = 3e38, tau = 1e3):
+// then from the halves, which cannot overflow. A quotient beyond f32 is +-inf either way.
+fn scaled_diff(a: f32, b: f32, tau: f32) -> f32 {
+  let d = a - b;
+  if (classify(d) == FINITE) {
+    return d / tau;
+  }
+  return (a * 0.5 - b * 0.5) / tau * 2.0;
+}
+
 // exp(-|a - b| / tau), the rescaling factor between two maxima (or an element and a max).
 fn rescale(a: f32, b: f32, tau: f32) -> f32 {
-  return exp(max(-abs(a - b) / tau, EXP_FLOOR));
+  return exp(max(-abs(scaled_diff(a, b, tau)), EXP_FLOOR));
 }
 
 // Adds element k with value v (class FINITE), upstream gradients dy and dl.

@@ -1,5 +1,6 @@
 /// <reference types="vite/client" />
 // The page the browser tests drive: the built package, the test references, and test-only kernels.
+import fc from 'fast-check';
 import * as lib from '../dist/index.js';
 import philoxKat from './kernels/philox-kat.wgsl';
 import * as ref from './support/reference.js';
@@ -11,7 +12,7 @@ import { runTestKernel } from './support/test-kernel.js';
 // Every kernel of the package (pieces have no entry point and are not kernels).
 const allKernels = import.meta.glob<import('../src/gpu/kernel-spec.js').KernelSpec>(['../shaders/draw.wgsl', '../shaders/gumbel-*.wgsl'], { eager: true, import: 'default' });
 
-const harness = { lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat }, allKernels, runTestKernel };
+const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat }, allKernels, runTestKernel };
 export type Harness = typeof harness;
 
 declare global {
