@@ -29,13 +29,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var grad_cache: array<Grads, SHORT_BLOCKS>;
   var st = state_empty();
   for (var br = 0u; br < blocks; br++) {
-    cache[br] = row_lanes(pos, lead, br, r * params.k);
+    cache[br] = row_lanes(pos, lead, br, r * params.k - params.logit_base);
     grad_cache[br] = read_grads(br, lead, g * params.k - params.out_base);
     push_lanes(&st, cache[br], br, lead, tau, grad_cache[br].dy, grad_cache[br].dl);
   }
   let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(tau);
   let ln_s = ln_accurate(max(st.s, 1.0));
   for (var br = 0u; br < blocks; br++) {
-    write_grads(cache[br], grad_cache[br], br, lead, r * params.k, st, ln_s, tau, row_ok);
+    write_grads(cache[br], grad_cache[br], br, lead, r * params.k - params.logit_base, st, ln_s, tau, row_ok);
   }
 }

@@ -29,7 +29,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var cache: array<Lanes, SHORT_BLOCKS>;
   var st = state_empty();
   for (var br = 0u; br < blocks; br++) {
-    cache[br] = row_lanes(pos, lead, br, r * params.k);
+    cache[br] = row_lanes(pos, lead, br, r * params.k - params.logit_base);
     push_lanes(&st, cache[br], br, lead, tau, vec4f(), vec4f());
   }
   let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(tau);

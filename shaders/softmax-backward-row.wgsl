@@ -40,7 +40,7 @@ fn backward_row(li: u32, q: u32) {
   let pos = row_position(g);
   let lead = pos.x & 3u;
   let blocks = (lead + params.k + 3u) / 4u;
-  let logit_row = r * params.k;
+  let logit_row = r * params.k - params.logit_base;
   let grad_row = g * params.k - params.out_base;
 
   var st = state_empty();

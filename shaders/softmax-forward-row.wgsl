@@ -16,7 +16,7 @@ fn forward_row(li: u32, q: u32) {
   let pos = row_position(g);
   let lead = pos.x & 3u;
   let blocks = (lead + params.k + 3u) / 4u;
-  let logit_row = r * params.k;
+  let logit_row = r * params.k - params.logit_base;
 
   var st = state_empty();
   for (var br = li; br < blocks; br += WG) {

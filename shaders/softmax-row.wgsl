@@ -28,6 +28,8 @@ struct SoftmaxParams {
   tau: f32,          // the temperature when TAU_PER_ROW is false
   out_base: u32,     // element index of the first bound element of y / logSoftmax (dy / dLogSoftmax in the backward)
   index_base: u32,   // element index of the first bound element of index
+  logit_base: u32,   // element index of the first bound element of logits (and of dLogits in the backward)
+  tau_base: u32,     // element index of the first bound element of taus
 }
 
 // Per-row temperature from a tensor instead of params.tau.
@@ -125,7 +127,7 @@ fn row_block_words(pos: vec2u, br: u32) -> vec4u {
 
 fn row_tau(r: u32) -> f32 {
   if (TAU_PER_ROW) {
-    return taus[r];
+    return taus[r - params.tau_base];
   }
   return params.tau;
 }

@@ -21,7 +21,14 @@ function pickKernel(ctx: GpuContext, K: number, short: KernelSpec, tree: KernelS
   return ctx.subgroups ? subgroups : tree;
 }
 
-function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, outBase: number, indexBase: number) {
+interface Bases {
+  out: number;
+  index: number;
+  logit: number;
+  tau: number;
+}
+
+function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases: Bases) {
   return {
     key: split(plan.pos.seed),
     stream: split(plan.pos.stream),
@@ -31,8 +38,10 @@ function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, outBas
     batch_rows: plan.R,
     k: plan.K,
     tau: plan.tau ?? 1,
-    out_base: outBase,
-    index_base: indexBase,
+    out_base: bases.out,
+    index_base: bases.index,
+    logit_base: bases.logit,
+    tau_base: bases.tau,
   };
 }
 
@@ -87,18 +96,51 @@ export interface ForwardBuffers {
   index: GPUBuffer | null;
 }
 
+/** A run of sample-rows [g0, g1) encoded by one dispatch; r0 = g0 mod R. */
+interface RowChunk {
+  g0: number;
+  g1: number;
+  r0: number;
+}
+
 /**
- * Encodes the forward. Outputs larger than one binding (maxStorageBufferBindingSize) are written in chunks
- * of sample-rows, each bound as an aligned range with the kernel indexing relative to its start.
+ * Splits sample-rows [first, end) into dispatches whose bound ranges fit in one binding. When the logits
+ * themselves are larger than a binding, a chunk stays within one sample so its logits rows are contiguous.
+ */
+function rowChunks(ctx: GpuContext, plan: SoftmaxPlan, first: number, end: number, whole: boolean, logitsWhole: boolean): RowChunk[] {
+  const { maxStorageBufferBindingSize: limit, minStorageBufferOffsetAlignment: align } = ctx.device.limits;
+  if (whole) return [{ g0: first, g1: end, r0: first % plan.R }];
+  const n = Math.floor((limit - align) / (plan.K * 4));
+  if (n < 1) throw new RangeError(`a row of ${plan.K} elements does not fit in one binding of ${limit} bytes`);
+  const chunks: RowChunk[] = [];
+  for (let g0 = first; g0 < end; ) {
+    const r0 = g0 % plan.R;
+    const g1 = Math.min(end, g0 + n, logitsWhole ? end : g0 + plan.R - r0);
+    chunks.push({ g0, g1, r0 });
+    g0 = g1;
+  }
+  return chunks;
+}
+
+/** The bindings of logits-shaped buffers (logits, dLogits) and taus for a chunk, and their bases. */
+function logitBindings(ctx: GpuContext, plan: SoftmaxPlan, c: RowChunk, logitsWhole: boolean, logits: GPUBuffer, taus: GPUBuffer | null) {
+  const r1 = c.r0 + (c.g1 - c.g0);
+  const l = logitsWhole ? { binding: logits, base: 0 } : ctx.elementRange(logits, c.r0 * plan.K, r1 * plan.K);
+  const t = !taus ? { binding: ctx.unused('taus'), base: 0 } : logitsWhole ? { binding: taus, base: 0 } : ctx.elementRange(taus, c.r0, r1);
+  return { logits: l, taus: t };
+}
+
+/**
+ * Encodes the forward. Tensors larger than one binding (maxStorageBufferBindingSize) are handled in chunks of
+ * sample-rows, each bound as an aligned range with the kernel indexing relative to its start.
  */
 export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder, plan: SoftmaxPlan & { hard: boolean }, b: ForwardBuffers): void {
   const rows = plan.S * plan.R;
   if (rows === 0) return;
   const spec = pickKernel(ctx, plan.K, forwardShortKernel, forwardKernel, forwardSubgroupsKernel);
-  const { maxStorageBufferBindingSize: limit, minStorageBufferOffsetAlignment: align } = ctx.device.limits;
-  const rowBytes = plan.K * 4;
-  const chunk = rows * rowBytes <= limit ? rows : Math.floor((limit - align) / rowBytes);
-  if (chunk < 1) throw new RangeError(`a row of ${plan.K} elements does not fit in one binding of ${limit} bytes`);
+  const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  const logitsWhole = plan.R * plan.K * 4 <= limit;
+  const whole = logitsWhole && rows * plan.K * 4 <= limit;
   const constants = {
     TAU_PER_ROW: Number(b.taus !== null),
     WRITE_Y: Number(b.y !== null),
@@ -106,23 +148,23 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
     WRITE_INDEX: Number(b.index !== null),
     HARD: Number(plan.hard),
   };
-  for (let g0 = 0; g0 < rows; g0 += chunk) {
-    const g1 = Math.min(rows, g0 + chunk);
+  for (const c of rowChunks(ctx, plan, 0, rows, whole, logitsWhole)) {
     const range = (buffer: GPUBuffer | null, name: string, first: number, end: number) =>
-      buffer ? ctx.elementRange(buffer, first, end) : { binding: ctx.unused(name), base: 0 };
-    const y = range(b.y, 'y_out', g0 * plan.K, g1 * plan.K);
-    const logSoftmax = range(b.logSoftmax, 'log_softmax_out', g0 * plan.K, g1 * plan.K);
-    const index = range(b.index, 'index_out', g0, g1);
-    const params = softmaxParams(plan, g0, g1 - g0, b.y ? y.base : logSoftmax.base, index.base);
+      !buffer ? { binding: ctx.unused(name), base: 0 } : whole ? { binding: buffer, base: 0 } : ctx.elementRange(buffer, first, end);
+    const y = range(b.y, 'y_out', c.g0 * plan.K, c.g1 * plan.K);
+    const logSoftmax = range(b.logSoftmax, 'log_softmax_out', c.g0 * plan.K, c.g1 * plan.K);
+    const index = range(b.index, 'index_out', c.g0, c.g1);
+    const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
+    const bases = { out: b.y ? y.base : logSoftmax.base, index: index.base, logit: inputs.logits.base, tau: inputs.taus.base };
     const buffers = {
-      params: ctx.uniforms(spec, params),
-      logits: b.logits,
-      taus: b.taus ?? ctx.unused('taus'),
+      params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases)),
+      logits: inputs.logits.binding,
+      taus: inputs.taus.binding,
       y_out: y.binding,
       log_softmax_out: logSoftmax.binding,
       index_out: index.binding,
     };
-    dispatchRows(ctx, encoder, spec, buffers, plan.K, g1 - g0, constants, 1);
+    dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 1);
   }
 }
 
@@ -135,37 +177,39 @@ export interface BackwardBuffers {
 }
 
 /**
- * One dispatch per sample, each after the first adding into dLogits (dispatches are ordered). Upstream
- * gradients larger than one binding are bound one sample's range at a time.
+ * One dispatch per sample (or per chunk of one, when the logits are larger than a binding), each after the
+ * first sample adding into dLogits (dispatches are ordered).
  */
 export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommandEncoder, plan: BackwardPlan, b: BackwardBuffers): void {
   if (plan.R === 0) return;
   const spec = pickKernel(ctx, plan.K, backwardShortKernel, backwardKernel, backwardSubgroupsKernel);
-  const { maxStorageBufferBindingSize: limit, minStorageBufferOffsetAlignment: align } = ctx.device.limits;
-  const sampleElements = plan.R * plan.K;
-  const whole = plan.S * sampleElements * 4 <= limit;
-  if (!whole && sampleElements * 4 + align > limit) {
-    throw new RangeError(`one sample of the upstream gradient (${sampleElements * 4} bytes) does not fit in one binding of ${limit} bytes`);
-  }
+  const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  const logitsWhole = plan.R * plan.K * 4 <= limit;
+  const gradsWhole = plan.S * plan.R * plan.K * 4 <= limit;
   for (let s = 0; s < plan.S; s++) {
-    const range = (buffer: GPUBuffer | null, name: string) =>
-      !buffer ? { binding: ctx.unused(name), base: 0 } : whole ? { binding: buffer, base: 0 } : ctx.elementRange(buffer, s * sampleElements, (s + 1) * sampleElements);
-    const dy = range(b.dy, 'dy');
-    const dl = range(b.dLogSoftmax, 'dl');
-    const buffers = {
-      params: ctx.uniforms(spec, softmaxParams(plan, s * plan.R, plan.R, b.dy ? dy.base : dl.base, 0)),
-      logits: b.logits,
-      taus: b.taus ?? ctx.unused('taus'),
-      dy: dy.binding,
-      dl: dl.binding,
-      d_logits: b.dLogits,
-    };
     const constants = {
       TAU_PER_ROW: Number(b.taus !== null),
       HAS_DY: Number(b.dy !== null),
       HAS_DL: Number(b.dLogSoftmax !== null),
       ACCUMULATE: Number(s > 0),
     };
-    dispatchRows(ctx, encoder, spec, buffers, plan.K, plan.R, constants, 3);
+    for (const c of rowChunks(ctx, plan, s * plan.R, (s + 1) * plan.R, logitsWhole && gradsWhole, logitsWhole)) {
+      const range = (buffer: GPUBuffer | null, name: string) =>
+        !buffer ? { binding: ctx.unused(name), base: 0 } : gradsWhole ? { binding: buffer, base: 0 } : ctx.elementRange(buffer, c.g0 * plan.K, c.g1 * plan.K);
+      const dy = range(b.dy, 'dy');
+      const dl = range(b.dLogSoftmax, 'dl');
+      const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
+      const dLogits = logitBindings(ctx, plan, c, logitsWhole, b.dLogits, null).logits; // same shape, same base
+      const bases = { out: b.dy ? dy.base : dl.base, index: 0, logit: inputs.logits.base, tau: inputs.taus.base };
+      const buffers = {
+        params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases)),
+        logits: inputs.logits.binding,
+        taus: inputs.taus.binding,
+        dy: dy.binding,
+        dl: dl.binding,
+        d_logits: dLogits.binding,
+      };
+      dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 3);
+    }
   }
 }

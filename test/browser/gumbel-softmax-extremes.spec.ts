@@ -190,3 +190,46 @@ test('outputs larger than one binding are written in chunks (default-limit devic
     expect(c.worst).toBeLessThan(1e-5);
   }
 });
+
+test('logits larger than one binding are handled in chunks, forward and backward (default-limit device)', async ({ gpuPage }) => {
+  test.setTimeout(300_000);
+  const r = await gpuPage.evaluate(async () => {
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter!.requestDevice(); // default limits: bindings of 128 MiB, buffers of 256 MiB
+    const rt = await window.harness.lib.createGumbel({ device });
+    const limit = device.limits.maxStorageBufferBindingSize;
+    const [R, K] = [4_250_000, 8]; // 136 MB of logits
+    const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 0.37) * 3);
+    const tauData = Float32Array.from({ length: R }, (_, i) => 0.2 + (i % 7) * 0.3);
+    const dyData = Float32Array.from({ length: R * K }, (_, i) => Math.cos(i * 0.11));
+    const logits = rt.tensor(data, [R, K]);
+    const tau = rt.tensor(tauData, [R]);
+    const dy = rt.tensor(dyData, [R, K]);
+    const o = await rt.gumbelSoftmax(logits, { tau, seed: 4, outputs: ['index'] });
+    const grad = await rt.gumbelSoftmaxBackward({ logits, tau, seed: 4, dy });
+    const index = await o.index.read();
+    const g = await grad.read();
+    // Rows around each chunk boundary and at the end, against the CPU backend on just those rows
+    // (the noise of row r starts at stream offset r * K).
+    const chunk = Math.floor((limit - device.limits.minStorageBufferOffsetAlignment) / (K * 4));
+    let indexMismatches = 0;
+    let worstGrad = 0;
+    for (const r0 of [0, chunk - 4, R - 8]) {
+      const rows = (a: Float32Array, per: number) => a.slice(r0 * per, (r0 + 8) * per);
+      const cl = window.cpu.tensor(rows(data, K), [8, K]);
+      const ct = window.cpu.tensor(rows(tauData, 1), [8]);
+      const c = await window.cpu.gumbelSoftmax(cl, { tau: ct, seed: 4, offset: r0 * K, outputs: ['index'] });
+      const ci = await c.index.read();
+      for (let i = 0; i < 8; i++) if (ci[i] !== index[r0 + i]) indexMismatches++;
+      const cg = await (await window.cpu.gumbelSoftmaxBackward({ logits: cl, tau: ct, seed: 4, offset: r0 * K, dy: window.cpu.tensor(rows(dyData, K), [8, K]) })).read();
+      for (let i = 0; i < 8 * K; i++) worstGrad = Math.max(worstGrad, Math.abs(cg[i]! - g[r0 * K + i]!) / (1 + Math.abs(cg[i]!)));
+    }
+    rt.destroy();
+    device.destroy();
+    return { bytes: R * K * 4, limit, chunks: Math.ceil(R / chunk), indexMismatches, worstGrad };
+  });
+  expect(r.bytes).toBeGreaterThan(r.limit);
+  expect(r.chunks).toBeGreaterThanOrEqual(2);
+  expect(r.indexMismatches).toBe(0);
+  expect(r.worstGrad).toBeLessThan(1e-4);
+});
