@@ -29,7 +29,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   for (var lane = 0u; lane < 4u; lane++) {
     let i = 4u * t + lane - draw.lead; // below 0 wraps past n
     if (i < draw.n) {
-      out[i] = transform(words[lane]);
+      out[i + draw.out_shift] = transform(words[lane]);
     }
   }
 }

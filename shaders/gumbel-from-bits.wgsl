@@ -6,6 +6,7 @@ const WG: u32 = 64u;
 
 struct MapParams {
   n: u32,
+  shift: u32, // where element 0 of this call sits in the bound words and out ranges
 }
 
 @group(0) @binding(0) var<uniform> params: MapParams;
@@ -16,6 +17,6 @@ struct MapParams {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_index(gid, groups, WG);
   if (i < params.n) {
-    out[i] = gumbel_from_bits(words[i]);
+    out[i + params.shift] = gumbel_from_bits(words[i + params.shift]);
   }
 }

@@ -22,4 +22,5 @@ struct DrawParams {
   lead: u32,           // offset mod 4
   n: u32,              // elements drawn
   blocks: u32,         // Philox blocks that cover them, one per thread
+  out_shift: u32,      // where element 0 of this draw sits in the bound output range
 }

@@ -104,7 +104,6 @@ class GpuRuntime implements GumbelRuntime {
   async gumbelFromBits(bits: Tensor<'u32'>): Promise<Tensor<'f32'>> {
     this.#health.check();
     const input = checkTensor('bits', bits, this.isOwn, 'u32');
-    this.#checkBindable('bits', input.size);
     const out = this.#alloc(input.shape, 'f32', input.size, 'gumbelFromBits');
     await this.#run('gumbelFromBits', [out], (encoder) => encodeGumbelFromBits(this.ctx, encoder, input.buffer, out.buffer, input.size));
     return out;
@@ -184,7 +183,6 @@ class GpuRuntime implements GumbelRuntime {
     this.#health.check();
     const s = toShape('shape', shape);
     const pos = toStreamPosition(rng);
-    this.#checkBindable('shape', s.size);
     const out = this.#alloc(s.shape, dtype, s.size, transform);
     await this.#run(transform, [out], (encoder) => encodeDraw(this.ctx, encoder, out.buffer, s.size, pos, transform));
     return out;
@@ -195,15 +193,6 @@ class GpuRuntime implements GumbelRuntime {
     const limit = this.device.limits.maxBufferSize;
     if (bytes > limit) throw new RangeError(`a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxBufferSize of ${limit} bytes`);
     return new GpuTensor(this, shape, dtype, size, this.ctx.pool.acquire(bytes, TENSOR_USAGE, label));
-  }
-
-  /** For tensors an op binds whole: refuses one larger than a binding, naming it. */
-  #checkBindable(name: string, size: number): void {
-    const bytes = size * 4;
-    const limit = this.device.limits.maxStorageBufferBindingSize;
-    if (bytes > limit) {
-      throw new RangeError(`${name}: a tensor of ${size} elements (${bytes} bytes) exceeds this device's maxStorageBufferBindingSize of ${limit} bytes`);
-    }
   }
 
   /** Encodes and submits one op inside validation and out-of-memory scopes; on an error, frees its outputs and rejects. */

@@ -10,25 +10,42 @@ export type DrawTransform = keyof typeof DRAW_TRANSFORM;
 
 const split = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
 
-/** Encodes n values of the stream at `pos` into `out` (u32 words or f32 bits). */
-export function encodeDraw(ctx: GpuContext, encoder: GPUCommandEncoder, out: GPUBuffer, n: number, pos: StreamPosition, transform: DrawTransform): void {
-  if (n === 0) return;
-  const lead = Number(pos.offset & 3n);
-  const blocks = Math.ceil((lead + n) / 4);
-  const params = ctx.uniforms(drawKernel, {
-    key: split(pos.seed),
-    stream: split(pos.stream),
-    first_block: split(pos.offset >> 2n),
-    lead,
-    n,
-    blocks,
-  });
-  ctx.dispatch(encoder, drawKernel, { draw: params, out }, blocks, { TRANSFORM: DRAW_TRANSFORM[transform] });
+/** Elements per dispatch, so that each bound range fits in one binding. */
+function chunkElements(ctx: GpuContext, n: number): number {
+  const { maxStorageBufferBindingSize: limit, minStorageBufferOffsetAlignment: align } = ctx.device.limits;
+  return n * 4 <= limit ? n : Math.floor((limit - align) / 4);
 }
 
-/** Encodes the Gumbel transform of n words. */
+/** Encodes n values of the stream at `pos` into `out` (u32 words or f32 bits), in chunks past one binding. */
+export function encodeDraw(ctx: GpuContext, encoder: GPUCommandEncoder, out: GPUBuffer, n: number, pos: StreamPosition, transform: DrawTransform): void {
+  const step = chunkElements(ctx, n);
+  for (let i0 = 0; i0 < n; i0 += step) {
+    const count = Math.min(step, n - i0);
+    const range = step === n ? { binding: out, base: 0 } : ctx.elementRange(out, i0, i0 + count);
+    const start = pos.offset + BigInt(i0);
+    const lead = Number(start & 3n);
+    const blocks = Math.ceil((lead + count) / 4);
+    const params = ctx.uniforms(drawKernel, {
+      key: split(pos.seed),
+      stream: split(pos.stream),
+      first_block: split(start >> 2n),
+      lead,
+      n: count,
+      blocks,
+      out_shift: i0 - range.base,
+    });
+    ctx.dispatch(encoder, drawKernel, { draw: params, out: range.binding }, blocks, { TRANSFORM: DRAW_TRANSFORM[transform] });
+  }
+}
+
+/** Encodes the Gumbel transform of n words, in chunks past one binding. */
 export function encodeGumbelFromBits(ctx: GpuContext, encoder: GPUCommandEncoder, words: GPUBuffer, out: GPUBuffer, n: number): void {
-  if (n === 0) return;
-  const params = ctx.uniforms(gumbelFromBitsKernel, { n });
-  ctx.dispatch(encoder, gumbelFromBitsKernel, { params, words, out }, n);
+  const step = chunkElements(ctx, n);
+  for (let i0 = 0; i0 < n; i0 += step) {
+    const count = Math.min(step, n - i0);
+    const w = step === n ? { binding: words, base: 0 } : ctx.elementRange(words, i0, i0 + count);
+    const o = step === n ? { binding: out, base: 0 } : ctx.elementRange(out, i0, i0 + count);
+    const params = ctx.uniforms(gumbelFromBitsKernel, { n: count, shift: i0 - w.base }); // both ranges start alike
+    ctx.dispatch(encoder, gumbelFromBitsKernel, { params, words: w.binding, out: o.binding }, count);
+  }
 }

@@ -34,13 +34,16 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
       ['shape not array', () => rt.gumbel(3 as never, { seed: 1 })],
       ['data length', async () => rt.tensor(new Float32Array(5), [2, 3])],
     ];
-    const out: { name: string; error: string }[] = [];
+    const out: { name: string; error: string; stillRight: boolean }[] = [];
+    const expected = Array.from(await (await window.cpu.randomBits([9], { seed: 11, offset: 2 })).read()).join();
     for (const [name, call] of calls) {
       const error = await call().then(
         () => 'resolved',
         (e: Error) => `${e.name}: ${e.message}`,
       );
-      out.push({ name, error });
+      const probe = await rt.randomBits([9], { seed: 11, offset: 2 }); // after each case: still right
+      out.push({ name, error, stillRight: Array.from(await probe.read()).join() === expected });
+      probe.destroy();
     }
     const createdAfter = rt.poolStats().created;
     // Still usable, and right.
@@ -49,7 +52,10 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
     const empty = await rt.gumbelSoftmax(rt.tensor(new Float32Array(0), [0, 6]), { tau: 1, seed: 1, outputs: ['y'] });
     return { out, created, createdAfter, same: Array.from(await gpu.index.read()).join() === Array.from(await cpu.index.read()).join(), emptyShape: empty.y.shape, emptyLength: (await empty.y.read()).length };
   });
-  for (const c of r.out) expect(c.error, c.name).toMatch(/^(TypeError|RangeError): /);
+  for (const c of r.out) {
+    expect(c.error, c.name).toMatch(/^(TypeError|RangeError): /);
+    expect(c.stillRight, c.name).toBe(true);
+  }
   const messages = Object.fromEntries(r.out.map((c) => [c.name, c.error]));
   expect(messages['tau 0']).toMatch(/options\.tau/);
   expect(messages['tau tensor shape']).toMatch(/options\.tau must have the batch shape \[4\]/);
@@ -60,8 +66,8 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
   expect(messages['K = 0']).toMatch(/K >= 1/);
   expect(messages['dy shape']).toMatch(/options\.dy must have the shape/);
   expect(messages['data length']).toMatch(/shape \[2,3\] has 6 elements but data has 5/);
-  // Only the tensors the cases themselves uploaded were created: no op allocated before failing.
-  expect(r.createdAfter - r.created).toBeLessThanOrEqual(4);
+  // Only the probes and the tensors the cases themselves uploaded were created: no op allocated before failing.
+  expect(r.createdAfter - r.created).toBeLessThanOrEqual(8);
   expect(r.same).toBe(true);
   expect(r.emptyShape).toEqual([0, 6]);
   expect(r.emptyLength).toBe(0);

@@ -85,16 +85,48 @@ test('a lost device makes pending and later calls reject naming the loss; a new 
   expect(r.words).toEqual([0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
 });
 
-test('a tensor larger than one binding is refused before allocating, with the sizes named', async ({ gpuPage }) => {
+test('a tensor larger than the device can hold is refused before allocating, with the sizes named', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const limit = window.rt.device!.limits.maxStorageBufferBindingSize;
-    const n = limit / 4 + 1;
-    return window.rt.gumbel([n], { seed: 1 }).then(
+    const limit = window.rt.device!.limits.maxBufferSize;
+    const before = window.rt.poolStats();
+    const error = await window.rt.gumbel([limit / 4 + 1], { seed: 1 }).then(
       () => 'resolved',
       (e: Error) => `${e.name}: ${e.message}`,
     );
+    return { error, same: JSON.stringify(before) === JSON.stringify(window.rt.poolStats()) };
   });
-  expect(r).toMatch(/RangeError: shape: a tensor of \d+ elements \(\d+ bytes\) exceeds this device's maxStorageBufferBindingSize of \d+ bytes/);
+  expect(r.error).toMatch(/RangeError: a tensor of \d+ elements \(\d+ bytes\) exceeds this device's maxBufferSize of \d+ bytes/);
+  expect(r.same).toBe(true);
+});
+
+test('draws and transforms larger than one binding are split (default-limit device: 128 MiB bindings)', async ({ gpuPage }) => {
+  test.setTimeout(300_000);
+  const r = await gpuPage.evaluate(async () => {
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter!.requestDevice(); // default limits: bindings of 128 MiB, buffers of 256 MiB
+    const rt = await window.harness.lib.createGumbel({ device });
+    const n = 36_000_000; // 144 MB
+    const rng = { seed: 77n, stream: 5n, offset: 3n };
+    const words = await rt.randomBits([n], rng);
+    const w = await words.read();
+    const g = await (await rt.gumbelFromBits(words)).read();
+    const chunk = Math.floor((device.limits.maxStorageBufferBindingSize - device.limits.minStorageBufferOffsetAlignment) / 4);
+    let wordMismatches = 0;
+    let gumbelFailures = 0;
+    for (const i0 of [0, chunk - 64, n - 64]) {
+      const c = await (await window.cpu.randomBits([128], { ...rng, offset: rng.offset + BigInt(i0) })).read();
+      for (let i = 0; i < 128 && i0 + i < n; i++) {
+        if (c[i] !== w[i0 + i]) wordMismatches++;
+        if (!window.harness.ref.gumbelWithinTolerance(g[i0 + i]!, window.harness.ref.gumbel64(w[i0 + i]!))) gumbelFailures++;
+      }
+    }
+    rt.destroy();
+    device.destroy();
+    return { bytes: n * 4, limit: device.limits.maxStorageBufferBindingSize, wordMismatches, gumbelFailures };
+  });
+  expect(r.bytes).toBeGreaterThan(r.limit);
+  expect(r.wordMismatches).toBe(0);
+  expect(r.gumbelFailures).toBe(0);
 });
 
 test('every kernel compiles on the device without errors or warnings', async ({ gpuPage }) => {

@@ -37,6 +37,7 @@ test('draw.wgsl reflects to the layout src/ops/draw.ts binds', () => {
     ['lead', 24, 'u32'],
     ['n', 28, 'u32'],
     ['blocks', 32, 'u32'],
+    ['out_shift', 36, 'u32'],
   ]);
   expect(spec.overrides).toEqual(['TRANSFORM']);
   expect(loadKernel(SHADERS, 'gumbel-from-bits').bindings.map((b) => `${b.name}:${b.type}`)).toEqual(['params:uniform', 'words:read-only-storage', 'out:storage']);
@@ -51,8 +52,8 @@ test('a binding mismatch between TypeScript and WGSL is an error naming both sid
 
 test('uniform blocks are packed at the reflected offsets, and only with every member', () => {
   const spec = loadKernel(SHADERS, 'draw');
-  const values = { key: [1, 2], stream: [3, 4], first_block: [5, 6], lead: 7, n: 8, blocks: 9 };
-  expect(Array.from(new Uint32Array(packParams(spec, values)))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0]);
+  const values = { key: [1, 2], stream: [3, 4], first_block: [5, 6], lead: 7, n: 8, blocks: 9, out_shift: 10 };
+  expect(Array.from(new Uint32Array(packParams(spec, values)))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0]);
   const { blocks: _, ...missing } = values;
   expect(() => packParams(spec, missing)).toThrow(/draw\.blocks was not given/);
   expect(() => packParams(spec, { ...values, tau: 1 })).toThrow(/has no member\(s\) tau/);
