@@ -1,16 +1,10 @@
 // Gumbel-Softmax backward (soft and straight-through), one workgroup per row of one sample (subgroup reduction).
 //!include softmax-backward-row.wgsl
 //!include reduce-subgroups.wgsl
+//!include backward-bindings.wgsl
 
 // Invocations per row: a power of two from 32 to 256 that the host picks from K (src/ops/gumbel-softmax.ts).
 override WG: u32 = 256u;
-
-@group(0) @binding(0) var<uniform> params: SoftmaxParams;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> taus: array<f32>;
-@group(0) @binding(3) var<storage, read> dy: array<f32>;
-@group(0) @binding(4) var<storage, read> dl: array<f32>;
-@group(0) @binding(5) var<storage, read_write> d_logits: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(

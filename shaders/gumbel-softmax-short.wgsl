@@ -2,16 +2,10 @@
 // packs WG rows and needs no reduction: the architecture-search case of many edges with few operations.
 //!include dispatch.wgsl
 //!include softmax-outputs.wgsl
+//!include forward-bindings.wgsl
 
 const WG: u32 = 64u;
 const SHORT_BLOCKS: u32 = 17u; // a row of SHORT_K = 64 elements spans at most 17 Philox blocks
-
-@group(0) @binding(0) var<uniform> params: SoftmaxParams;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> taus: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y_out: array<f32>;
-@group(0) @binding(4) var<storage, read_write> log_softmax_out: array<f32>;
-@group(0) @binding(5) var<storage, read_write> index_out: array<u32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -19,25 +13,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (q >= params.rows) {
     return;
   }
-  let g = params.first_row + q;
-  let r = g % params.batch_rows;
-  let tau = row_tau(r);
-  let pos = row_position(g);
-  let lead = pos.x & 3u;
-  let blocks = (lead + params.k + 3u) / 4u;
+  let row = row_setup(q);
 
   var cache: array<Lanes, SHORT_BLOCKS>;
   var st = state_empty();
-  for (var br = 0u; br < blocks; br++) {
-    cache[br] = row_lanes(pos, lead, br, r * params.k - params.logit_base);
-    push_lanes(&st, cache[br], br, lead, tau, vec4f(), vec4f());
+  for (var br = 0u; br < row.blocks; br++) {
+    cache[br] = row_lanes(row.pos, row.lead, br, row.r * params.k - params.logit_base);
+    push_lanes(&st, cache[br], br, row.lead, row.tau, vec4f(), vec4f());
   }
-  let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(tau);
+  let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(row.tau);
   let ln_s = ln_accurate(max(st.s, 1.0));
-  for (var br = 0u; br < blocks; br++) {
-    write_lanes(cache[br], br, lead, g * params.k - params.out_base, st, ln_s, tau, row_ok);
+  for (var br = 0u; br < row.blocks; br++) {
+    write_lanes(cache[br], br, row.lead, row.g * params.k - params.out_base, st, ln_s, row.tau, row_ok);
   }
   if (WRITE_INDEX) {
-    index_out[g - params.index_base] = select(NO_INDEX, st.k, row_ok);
+    index_out[row.g - params.index_base] = select(NO_INDEX, st.k, row_ok);
   }
 }

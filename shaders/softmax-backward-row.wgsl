@@ -34,32 +34,27 @@ fn backward_row(li: u32, q: u32) {
   if (q >= params.rows) {
     return;
   }
-  let g = params.first_row + q;
-  let r = g % params.batch_rows;
-  let tau = row_tau(r);
-  let pos = row_position(g);
-  let lead = pos.x & 3u;
-  let blocks = (lead + params.k + 3u) / 4u;
-  let logit_row = r * params.k - params.logit_base;
-  let grad_row = g * params.k - params.out_base;
+  let row = row_setup(q);
+  let logit_row = row.r * params.k - params.logit_base;
+  let grad_row = row.g * params.k - params.out_base;
 
   var st = state_empty();
-  for (var br = li; br < blocks; br += WG) {
-    let x = row_lanes(pos, lead, br, logit_row);
-    let gr = read_grads(br, lead, grad_row);
-    cache_store(x, br, lead);
-    grads_store(gr, br, lead);
-    push_lanes(&st, x, br, lead, tau, gr.dy, gr.dl);
+  for (var br = li; br < row.blocks; br += WG) {
+    let x = row_lanes(row.pos, row.lead, br, logit_row);
+    let gr = read_grads(br, row.lead, grad_row);
+    cache_store(x, br, row.lead);
+    grads_store(gr, br, row.lead);
+    push_lanes(&st, x, br, row.lead, row.tau, gr.dy, gr.dl);
   }
-  let total = reduce_state(st, tau, li);
+  let total = reduce_state(st, row.tau, li);
 
-  let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(tau);
+  let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0));
-  for (var br = li; br < blocks; br += WG) {
-    if (block_cached(br, lead)) {
-      write_grads(cache_load(br, lead), grads_load(br, lead), br, lead, logit_row, total, ln_s, tau, row_ok);
+  for (var br = li; br < row.blocks; br += WG) {
+    if (block_cached(br, row.lead)) {
+      write_grads(cache_load(br, row.lead), grads_load(br, row.lead), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
     } else {
-      write_grads(row_lanes(pos, lead, br, logit_row), read_grads(br, lead, grad_row), br, lead, logit_row, total, ln_s, tau, row_ok);
+      write_grads(row_lanes(row.pos, row.lead, br, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
     }
   }
 }

@@ -10,35 +10,30 @@ fn forward_row(li: u32, q: u32) {
   if (q >= params.rows) {
     return;
   }
-  let g = params.first_row + q;
-  let r = g % params.batch_rows;
-  let tau = row_tau(r);
-  let pos = row_position(g);
-  let lead = pos.x & 3u;
-  let blocks = (lead + params.k + 3u) / 4u;
-  let logit_row = r * params.k - params.logit_base;
+  let row = row_setup(q);
+  let logit_row = row.r * params.k - params.logit_base;
 
   var st = state_empty();
-  for (var br = li; br < blocks; br += WG) {
-    let x = row_lanes(pos, lead, br, logit_row);
-    cache_store(x, br, lead);
-    push_lanes(&st, x, br, lead, tau, vec4f(), vec4f());
+  for (var br = li; br < row.blocks; br += WG) {
+    let x = row_lanes(row.pos, row.lead, br, logit_row);
+    cache_store(x, br, row.lead);
+    push_lanes(&st, x, br, row.lead, row.tau, vec4f(), vec4f());
   }
-  let total = reduce_state(st, tau, li);
+  let total = reduce_state(st, row.tau, li);
 
-  let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(tau);
+  let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0)); // s >= 1: the max contributes exp(0)
-  let out_row = g * params.k - params.out_base;
-  for (var br = li; br < blocks; br += WG) {
+  let out_row = row.g * params.k - params.out_base;
+  for (var br = li; br < row.blocks; br += WG) {
     var x: Lanes;
-    if (block_cached(br, lead)) {
-      x = cache_load(br, lead);
+    if (block_cached(br, row.lead)) {
+      x = cache_load(br, row.lead);
     } else {
-      x = row_lanes(pos, lead, br, logit_row);
+      x = row_lanes(row.pos, row.lead, br, logit_row);
     }
-    write_lanes(x, br, lead, out_row, total, ln_s, tau, row_ok);
+    write_lanes(x, br, row.lead, out_row, total, ln_s, row.tau, row_ok);
   }
   if (WRITE_INDEX && li == 0u) {
-    index_out[g - params.index_base] = select(NO_INDEX, total.k, row_ok);
+    index_out[row.g - params.index_base] = select(NO_INDEX, total.k, row_ok);
   }
 }

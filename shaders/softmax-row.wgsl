@@ -125,6 +125,25 @@ fn row_block_words(pos: vec2u, br: u32) -> vec4u {
   return stream_block(params.key, params.stream, first_block, br);
 }
 
+// Where sample-row q of this dispatch sits: its global index g, logits row r, temperature, stream position
+// of element 0, that position mod 4 (lead), and the Philox blocks its K words span.
+struct RowSetup {
+  g: u32,
+  r: u32,
+  tau: f32,
+  pos: vec2u,
+  lead: u32,
+  blocks: u32,
+}
+
+fn row_setup(q: u32) -> RowSetup {
+  let g = params.first_row + q;
+  let r = g % params.batch_rows;
+  let pos = row_position(g);
+  let lead = pos.x & 3u;
+  return RowSetup(g, r, row_tau(r), pos, lead, (lead + params.k + 3u) / 4u);
+}
+
 fn row_tau(r: u32) -> f32 {
   if (TAU_PER_ROW) {
     return taus[r - params.tau_base];

@@ -125,6 +125,8 @@ test('bad gumbelSoftmax and backward arguments are TypeErrors or RangeErrors nam
     [rt.gumbelSoftmaxBackward({ logits, tau: 1, seed: 1, dy: rt.tensor(new Float32Array(6), [3, 2]) }), RangeError, /options\.dy must have the shape of the forward's output \[2,3\], got \[3,2\]/],
     [rt.gumbelSoftmaxBackward({ logits, tau: 1, seed: 1, samples: 2, dLogSoftmax: rt.tensor(new Float32Array(6), [2, 3]) }), RangeError, /options\.dLogSoftmax must have the shape of the forward's output \[2,2,3\]/],
   ];
+  const probe = async () => Array.from(await (await rt.randomBits([5], { seed: 2 })).read()).join();
+  const expected = await probe();
   for (const [call, type, message] of cases) {
     const error = await call.then(
       () => null,
@@ -132,6 +134,7 @@ test('bad gumbelSoftmax and backward arguments are TypeErrors or RangeErrors nam
     );
     expect(error, String(message)).toBeInstanceOf(type);
     expect(error!.message).toMatch(message);
+    expect(await probe(), `after ${message}`).toBe(expected); // the runtime still gives the right numbers
   }
   // The runtime still works, and gives what it gave before.
   const a = await (await rt.gumbelSoftmax(logits, { tau: 1, seed: 1 })).y.read();

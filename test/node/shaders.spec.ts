@@ -62,7 +62,7 @@ test('uniform blocks are packed at the reflected offsets, and only with every me
 
 test('f32 uniform members are packed as floats, u32 members as integers', () => {
   const spec = loadKernel(SHADERS, 'gumbel-softmax');
-  const values = { key: [1, 2], stream: [3, 4], base: [5, 6], first_row: 7, rows: 8, batch_rows: 9, k: 10, tau: 0.25, out_base: 11, index_base: 12 };
+  const values = { key: [1, 2], stream: [3, 4], base: [5, 6], first_row: 7, rows: 8, batch_rows: 9, k: 10, tau: 0.25, out_base: 11, index_base: 12, logit_base: 13, tau_base: 14 };
   const bytes = packParams(spec, values);
   const tau = spec.params!.fields.find((f) => f.name === 'tau')!;
   expect(tau.type).toBe('f32');
