@@ -21,6 +21,69 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }`;
 
+// The unfused baseline's second kernel: softmax((logits + noise) / tau) per row, one workgroup per row, reading
+// the stored noise and the logits three times (max, sum, write), as TF.js and ORT softmax do.
+const SOFTMAX_WGSL = `
+struct P { rows: u32, k: u32, tau: f32 }
+@group(0) @binding(0) var<uniform> p: P;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read> noise: array<f32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+var<workgroup> red: array<f32, 256>;
+fn z(i: u32) -> f32 { return (logits[i] + noise[i]) / p.tau; }
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let row = wid.x + wid.y * groups.x;
+  if (row >= p.rows) { return; }
+  let base = row * p.k;
+  var m = -3.4e38;
+  for (var k = li; k < p.k; k += 256u) { m = max(m, z(base + k)); }
+  red[li] = m;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) { if (li < s) { red[li] = max(red[li], red[li + s]); } workgroupBarrier(); }
+  let mx = red[0];
+  workgroupBarrier();
+  var sum = 0.0;
+  for (var k = li; k < p.k; k += 256u) { sum += exp(z(base + k) - mx); }
+  red[li] = sum;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) { if (li < s) { red[li] += red[li + s]; } workgroupBarrier(); }
+  let total = red[0];
+  for (var k = li; k < p.k; k += 256u) { y[base + k] = exp(z(base + k) - mx) / total; }
+}`;
+
+/** Noise from this package's gumbel() kernel, stored, then SOFTMAX_WGSL over it: the unfused pipeline. */
+function makeUnfused(rt, R, K, logits) {
+  const device = rt.device;
+  const module = device.createShaderModule({ label: 'bench unfused softmax', code: SOFTMAX_WGSL });
+  const pipeline = device.createComputePipeline({ label: 'bench unfused softmax', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const params = device.createBuffer({ size: 16, usage: 0x40 | 0x08 }); // UNIFORM | COPY_DST
+  const pdata = new ArrayBuffer(16);
+  new Uint32Array(pdata, 0, 2).set([R, K]);
+  new Float32Array(pdata, 8, 1)[0] = 0.7;
+  device.queue.writeBuffer(params, 0, pdata);
+  const y = device.createBuffer({ size: 4 * R * K, usage: 0x80 });
+  const x = Math.min(R, 65535);
+  return {
+    run: async (i) => {
+      const noise = await rt.gumbel([R, K], { seed: 1, offset: i * R * K });
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [params, logits.buffer, noise.buffer, y].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+      pass.dispatchWorkgroups(x, Math.ceil(R / x));
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      noise.destroy();
+    },
+    destroy: () => {
+      params.destroy();
+      y.destroy();
+    },
+  };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs) => [Math.min(...xs), Math.max(...xs)];
 
@@ -108,6 +171,9 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       await device.queue.onSubmittedWorkDone();
       g.destroy();
     }, reps), copy3T);
+    const unfused = makeUnfused(rt, R, K, logits);
+    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), reps), copyT);
+    unfused.destroy();
     add('forward soft (y) + readback', await time(async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: 0.7, seed: 1, offset: i * n, outputs: ['y'] });
       await o.y.read();
