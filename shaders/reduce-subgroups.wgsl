@@ -1,6 +1,6 @@
 // Workgroup reduction of RowState with subgroup operations: one reduction inside each subgroup, then each
 // subgroup merges the per-subgroup results (at most WG / 4 of them) strided over its lanes and reduces again.
-// Requires const WG and subgroup_setup() called first by the entry point.
+// Requires override WG and subgroup_setup() called first by the entry point.
 enable subgroups;
 
 var<workgroup> reduce_scratch: array<RowState, WG / 4u>; // subgroups have at least 4 invocations

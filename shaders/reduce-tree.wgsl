@@ -1,5 +1,5 @@
 // Workgroup reduction of RowState through shared memory: log2(WG) halving steps. The fallback for
-// adapters without subgroups. Requires const WG, a power of two.
+// adapters without subgroups. Requires override WG, a power of two.
 
 var<workgroup> reduce_scratch: array<RowState, WG>;
 

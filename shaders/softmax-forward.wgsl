@@ -3,7 +3,7 @@
 // softmax-outputs.wgsl.
 //!include softmax-row.wgsl
 
-// v = logit + noise of lane l of block br, or a class marker: v is meaningful only for FINITE.
+// v = logit + noise of each lane of block br, and its kind: v is meaningful only for FINITE.
 struct Lanes {
   v: vec4f,
   kind: vec4u,

@@ -12,7 +12,14 @@ import { runTestKernel } from './support/test-kernel.js';
 // Every kernel of the package (pieces have no entry point and are not kernels).
 const allKernels = import.meta.glob<import('../src/gpu/kernel-spec.js').KernelSpec>(['../shaders/draw.wgsl', '../shaders/gumbel-*.wgsl'], { eager: true, import: 'default' });
 
-const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat }, allKernels, runTestKernel };
+/** A runtime on a device with WebGPU's default limits (bindings of 128 MiB, buffers of 256 MiB), for chunking tests. */
+async function defaultLimitRuntime() {
+  const adapter = await navigator.gpu.requestAdapter();
+  const device = await adapter!.requestDevice();
+  return { device, rt: await lib.createGumbel({ device }) };
+}
+
+const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat }, allKernels, runTestKernel, defaultLimitRuntime };
 export type Harness = typeof harness;
 
 declare global {

@@ -149,9 +149,7 @@ test('as tau grows the soft sample tends to uniform, as it shrinks to one_hot(in
 test('outputs larger than one binding are written in chunks (default-limit device: 128 MiB bindings)', async ({ gpuPage }) => {
   test.setTimeout(300_000);
   const r = await gpuPage.evaluate(async () => {
-    const adapter = await navigator.gpu.requestAdapter();
-    const device = await adapter!.requestDevice(); // default limits: bindings of 128 MiB, buffers of 256 MiB
-    const rt = await window.harness.lib.createGumbel({ device });
+    const { rt, device } = await window.harness.defaultLimitRuntime();
     const limit = device.limits.maxStorageBufferBindingSize;
     const out = [];
     const cases: [number, number, number][] = [
@@ -199,9 +197,7 @@ test('outputs larger than one binding are written in chunks (default-limit devic
 test('logits larger than one binding are handled in chunks, forward and backward (default-limit device)', async ({ gpuPage }) => {
   test.setTimeout(300_000);
   const r = await gpuPage.evaluate(async () => {
-    const adapter = await navigator.gpu.requestAdapter();
-    const device = await adapter!.requestDevice(); // default limits: bindings of 128 MiB, buffers of 256 MiB
-    const rt = await window.harness.lib.createGumbel({ device });
+    const { rt, device } = await window.harness.defaultLimitRuntime();
     const limit = device.limits.maxStorageBufferBindingSize;
     const [R, K] = [4_250_000, 8]; // 136 MB of logits
     const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 0.37) * 3);

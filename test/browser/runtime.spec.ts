@@ -102,9 +102,7 @@ test('a tensor larger than the device can hold is refused before allocating, wit
 test('draws and transforms larger than one binding are split (default-limit device: 128 MiB bindings)', async ({ gpuPage }) => {
   test.setTimeout(300_000);
   const r = await gpuPage.evaluate(async () => {
-    const adapter = await navigator.gpu.requestAdapter();
-    const device = await adapter!.requestDevice(); // default limits: bindings of 128 MiB, buffers of 256 MiB
-    const rt = await window.harness.lib.createGumbel({ device });
+    const { rt, device } = await window.harness.defaultLimitRuntime();
     const n = 36_000_000; // 144 MB
     const rng = { seed: 77n, stream: 5n, offset: 3n };
     const words = await rt.randomBits([n], rng);

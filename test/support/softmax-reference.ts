@@ -1,6 +1,6 @@
 // Float64 reference of Gumbel-Softmax forward and backward from given noise words, with the per-element
 // tolerances of README "Accuracy". Independent of src/: noise from gumbel64, sums in float64.
-import { gumbel64 } from './reference.js';
+import { gumbel64, xorshift } from './reference.js';
 
 const U = 2 ** -24; // f32 unit roundoff
 const F32_MAX = 3.4028234663852886e38;
@@ -228,15 +228,8 @@ export function checkBackward(got: Float32Array, ref: { grad: Float64Array; tol:
 
 /** Test logits from a fixed seed: values in [-scale, scale], a fraction masked with -inf (never a whole row). */
 export function makeLogits(R: number, K: number, seed: number, scale = 3, maskFraction = 0.1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
+  const bits = xorshift(seed);
+  const next = () => bits() / 2 ** 32;
   const out = new Float32Array(R * K);
   for (let r = 0; r < R; r++) {
     for (let k = 0; k < K; k++) out[r * K + k] = k > 0 && next() < maskFraction ? -Infinity : (2 * next() - 1) * scale;
