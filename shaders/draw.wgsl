@@ -11,10 +11,10 @@ override TRANSFORM: u32 = 0u;
 @group(0) @binding(0) var<uniform> draw: DrawParams;
 @group(0) @binding(1) var<storage, read_write> out: array<u32>; // f32 results are stored as their bits
 
-fn transform(x: u32) -> u32 {
+fn transform(x: vec4u) -> vec4u {
   switch TRANSFORM {
-    case 1u: { return bitcast<u32>(uniform_from_bits(x)); }
-    case 2u: { return bitcast<u32>(gumbel_from_bits(x)); }
+    case 1u: { return bitcast<vec4u>(uniform_from_bits(x)); }
+    case 2u: { return bitcast<vec4u>(gumbel_from_bits(x)); }
     default: { return x; }
   }
 }
@@ -25,11 +25,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (t >= draw.blocks) {
     return;
   }
-  let words = stream_block(draw.key, draw.stream, draw.first_block, t);
+  let values = transform(stream_block(draw.key, draw.stream, draw.first_block, t));
   for (var lane = 0u; lane < 4u; lane++) {
     let i = 4u * t + lane - draw.lead; // below 0 wraps past n
     if (i < draw.n) {
-      out[i + draw.out_shift] = transform(words[lane]);
+      out[i + draw.out_shift] = values[lane];
     }
   }
 }

@@ -17,6 +17,6 @@ struct MapParams {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_index(gid, groups, WG);
   if (i < params.n) {
-    out[i + params.shift] = gumbel_from_bits(words[i + params.shift]);
+    out[i + params.shift] = gumbel_from_bits(vec4u(words[i + params.shift])).x; // a test utility: lanes 1-3 wasted
   }
 }

@@ -6,17 +6,16 @@ const PHILOX_M1: u32 = 0xCD9E8D57u;
 const PHILOX_W0: u32 = 0x9E3779B9u;
 const PHILOX_W1: u32 = 0xBB67AE85u;
 
-// (high word, low word) of the 64-bit product a * b.
+// (high word, low word) of the 64-bit product a * b, from four 16 x 16-bit partial products. Neither sum
+// below can overflow: al * bh + (al * bl >> 16) <= (2^16 - 1)^2 + 2^16 - 1 < 2^32, and likewise for u.
 fn mulhilo32(a: u32, b: u32) -> vec2u {
   let al = a & 0xFFFFu;
   let ah = a >> 16u;
   let bl = b & 0xFFFFu;
   let bh = b >> 16u;
-  let lh = al * bh;
-  let hl = ah * bl;
-  let mid = ((al * bl) >> 16u) + (lh & 0xFFFFu) + (hl & 0xFFFFu);
-  let hi = ah * bh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
-  return vec2u(hi, a * b);
+  let t = al * bh + ((al * bl) >> 16u);
+  let u = ah * bl + (t & 0xFFFFu);
+  return vec2u(ah * bh + (t >> 16u) + (u >> 16u), a * b);
 }
 
 fn philox_round(c: vec4u, k: vec2u) -> vec4u {

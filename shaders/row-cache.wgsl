@@ -12,25 +12,17 @@ fn block_cached(br: u32, lead: u32) -> bool {
 }
 
 fn cache_store(x: Lanes, br: u32, lead: u32) {
+  let k = lane_k(br, lead);
+  let v = v_to_store(x);
   for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead;
-    if (k < params.k && k < CACHE_FLOATS) {
-      v_cache[k] = select(x.v[lane], f32_from_bits(NEG_INF_BITS), x.kind[lane] == MASKED);
+    if (k[lane] < params.k && k[lane] < CACHE_FLOATS) {
+      v_cache[k[lane]] = v[lane];
     }
   }
 }
 
-// The lanes of a cached block. An invalid logit reads back as FINITE: its row's outputs are NaN regardless.
 fn cache_load(br: u32, lead: u32) -> Lanes {
-  var out: Lanes;
-  for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead;
-    out.kind[lane] = MASKED;
-    if (k < params.k) {
-      let v = v_cache[k];
-      out.v[lane] = v;
-      out.kind[lane] = select(FINITE, MASKED, bitcast<u32>(v) == NEG_INF_BITS);
-    }
-  }
-  return out;
+  let k = lane_k(br, lead);
+  let at = min(k, vec4u(min(params.k, CACHE_FLOATS) - 1u)); // in-row lanes are cached (block_cached)
+  return lanes_from_v(vec4f(v_cache[at.x], v_cache[at.y], v_cache[at.z], v_cache[at.w]), k);
 }

@@ -1,7 +1,8 @@
 // The backward of one sample-row by a whole workgroup: one pass folds noise, logits and upstream gradients
 // into an online state, caching v (row-cache.wgsl) and the gradients in workgroup memory; a workgroup
 // reduction gives max, sum, <dy, e> and sum(dl); a second pass writes dLogits. Elements past CACHE_FLOATS
-// are read and generated again. Requires override WG and fn reduce_state.
+// read their gradients again, and their v from the stash in dLogits (STASH) or from the logits and
+// regenerated noise. Requires override WG and fn reduce_state.
 //!include softmax-backward.wgsl
 //!include row-cache.wgsl
 
@@ -9,25 +10,23 @@ var<workgroup> dy_cache: array<f32, CACHE_FLOATS>;
 var<workgroup> dl_cache: array<f32, CACHE_FLOATS>;
 
 fn grads_store(gr: Grads, br: u32, lead: u32) {
+  let k = lane_k(br, lead);
   for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead;
-    if (k < params.k && k < CACHE_FLOATS) {
-      dy_cache[k] = gr.dy[lane];
-      dl_cache[k] = gr.dl[lane];
+    if (k[lane] < params.k && k[lane] < CACHE_FLOATS) {
+      dy_cache[k[lane]] = gr.dy[lane];
+      dl_cache[k[lane]] = gr.dl[lane];
     }
   }
 }
 
+// The cached gradients of block br; 0 outside the row, as read_grads gives them.
 fn grads_load(br: u32, lead: u32) -> Grads {
-  var out: Grads;
-  for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead;
-    if (k < params.k) {
-      out.dy[lane] = dy_cache[k];
-      out.dl[lane] = dl_cache[k];
-    }
-  }
-  return out;
+  let k = lane_k(br, lead);
+  let inside = k < vec4u(params.k);
+  let at = min(k, vec4u(min(params.k, CACHE_FLOATS) - 1u)); // in-row lanes are cached (block_cached)
+  let dy = vec4f(dy_cache[at.x], dy_cache[at.y], dy_cache[at.z], dy_cache[at.w]);
+  let dl = vec4f(dl_cache[at.x], dl_cache[at.y], dl_cache[at.z], dl_cache[at.w]);
+  return Grads(select(vec4f(0.0), dy, inside), select(vec4f(0.0), dl, inside));
 }
 
 fn backward_row(li: u32, q: u32) {
@@ -42,8 +41,12 @@ fn backward_row(li: u32, q: u32) {
   for (var br = li; br < row.blocks; br += WG) {
     let x = row_lanes(row.pos, row.lead, br, logit_row);
     let gr = read_grads(br, row.lead, grad_row);
-    cache_store(x, br, row.lead);
-    grads_store(gr, br, row.lead);
+    if (block_cached(br, row.lead)) {
+      cache_store(x, br, row.lead);
+      grads_store(gr, br, row.lead);
+    } else if (stashing()) {
+      stash_store(x, br, row.lead, logit_row);
+    }
     push_lanes(&st, x, br, row.lead, row.tau, gr.dy, gr.dl);
   }
   let total = reduce_state(st, row.tau, li);
@@ -53,6 +56,8 @@ fn backward_row(li: u32, q: u32) {
   for (var br = li; br < row.blocks; br += WG) {
     if (block_cached(br, row.lead)) {
       write_grads(cache_load(br, row.lead), grads_load(br, row.lead), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
+    } else if (stashing()) {
+      write_grads(stash_load(br, row.lead, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
     } else {
       write_grads(row_lanes(row.pos, row.lead, br, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
     }

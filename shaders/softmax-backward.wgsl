@@ -6,43 +6,66 @@
 override HAS_DY: bool = true;
 override HAS_DL: bool = false;
 override ACCUMULATE: bool = false; // add into d_logits (samples after the first)
+// Pass 1 keeps v of the elements outside the row cache in d_logits (the stash) for pass 2, instead of
+// regenerating it; impossible when accumulating into d_logits.
+override STASH: bool = true;
+
+fn stashing() -> bool {
+  return STASH && !ACCUMULATE;
+}
+
+fn stash_store(x: Lanes, br: u32, lead: u32, logit_row: u32) {
+  let k = lane_k(br, lead);
+  let v = v_to_store(x);
+  for (var lane = 0u; lane < 4u; lane++) {
+    if (k[lane] < params.k) {
+      d_logits[logit_row + k[lane]] = v[lane];
+    }
+  }
+}
+
+// Read by the invocation that stored the block, so no barrier is needed.
+fn stash_load(br: u32, lead: u32, logit_row: u32) -> Lanes {
+  let k = lane_k(br, lead);
+  let at = vec4u(logit_row) + min(k, vec4u(params.k - 1u));
+  return lanes_from_v(vec4f(d_logits[at.x], d_logits[at.y], d_logits[at.z], d_logits[at.w]), k);
+}
 
 struct Grads {
   dy: vec4f,
   dl: vec4f,
 }
 
+// The upstream gradients of block br's lanes; 0 outside the row (push_lanes sums them).
 fn read_grads(br: u32, lead: u32, grad_row: u32) -> Grads {
+  let k = lane_k(br, lead);
+  let inside = k < vec4u(params.k);
+  let at = vec4u(grad_row) + min(k, vec4u(params.k - 1u));
   var out: Grads;
-  for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead;
-    if (k < params.k) {
-      if (HAS_DY) {
-        out.dy[lane] = dy[grad_row + k];
-      }
-      if (HAS_DL) {
-        out.dl[lane] = dl[grad_row + k];
-      }
-    }
+  if (HAS_DY) {
+    out.dy = select(vec4f(0.0), vec4f(dy[at.x], dy[at.y], dy[at.z], dy[at.w]), inside);
+  }
+  if (HAS_DL) {
+    out.dl = select(vec4f(0.0), vec4f(dl[at.x], dl[at.y], dl[at.z], dl[at.w]), inside);
   }
   return out;
 }
 
 fn write_grads(x: Lanes, gr: Grads, br: u32, lead: u32, logit_row: u32, total: RowState, ln_s: f32, tau: f32, row_ok: bool) {
   let dot_p = total.dot / total.s; // <dy, p>
+  let k = lane_k(br, lead);
+  let ls = max(scaled_diff(x.v, vec4f(total.m), tau), vec4f(-F32_MAX)) - ln_s;
+  let p = select(exp(max(ls, vec4f(EXP_FLOOR))), vec4f(0.0), x.kind == vec4u(MASKED));
+  var grad = (p * (gr.dy - dot_p) + (gr.dl - p * total.sum_dl)) / tau;
+  if (!row_ok) {
+    grad = vec4f(f32_from_bits(NAN_BITS));
+  }
   for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead;
-    if (k < params.k) {
-      let ls = max(scaled_diff(x.v[lane], total.m, tau), -F32_MAX) - ln_s;
-      let p = select(exp(max(ls, EXP_FLOOR)), 0.0, x.kind[lane] == MASKED);
-      var grad = (p * (gr.dy[lane] - dot_p) + (gr.dl[lane] - p * total.sum_dl)) / tau;
-      if (!row_ok) {
-        grad = f32_from_bits(NAN_BITS);
-      }
+    if (k[lane] < params.k) {
       if (ACCUMULATE) {
-        d_logits[logit_row + k] += grad;
+        d_logits[logit_row + k[lane]] += grad[lane];
       } else {
-        d_logits[logit_row + k] = grad;
+        d_logits[logit_row + k[lane]] = grad[lane];
       }
     }
   }

@@ -1,6 +1,7 @@
 // Gumbel-Softmax per Philox block of a row: noise and logits in (row_lanes), into the online state
 // (push_lanes). The forward's outputs (write_lanes) and the overrides that pick them are in
-// softmax-outputs.wgsl.
+// softmax-outputs.wgsl. A block's four lanes are handled as vectors, not in a loop over lanes: software
+// adapters (SwiftShader) run lane loops over function-scope vectors several times slower.
 //!include softmax-row.wgsl
 
 // v = logit + noise of each lane of block br, and its kind: v is meaningful only for FINITE.
@@ -9,35 +10,49 @@ struct Lanes {
   kind: vec4u,
 }
 
-fn row_lanes(pos: vec2u, lead: u32, br: u32, logit_row: u32) -> Lanes {
-  let words = row_block_words(pos, br);
-  var out: Lanes;
-  for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead; // below 0 wraps past K
-    var c = MASKED;                // outside the row: contributes nothing
-    var v = 0.0;
-    if (k < params.k) {
-      let l = logits[logit_row + k];
-      c = classify(l);
-      v = l + gumbel_from_bits(words[lane]);
-    }
-    out.v[lane] = v;
-    out.kind[lane] = c;
-  }
-  return out;
+// The row index k of each lane of block br; lanes before the row wrap past K, like lanes after it.
+fn lane_k(br: u32, lead: u32) -> vec4u {
+  return vec4u(4u * br - lead) + vec4u(0u, 1u, 2u, 3u);
 }
 
-// Folds a block into the state; dy and dl are the upstream gradients of its lanes (0 in the forward).
-// A masked element has p = 0 but its dLogSoftmax still counts in sum(dLogSoftmax).
+// Lanes from stored v (row-cache.wgsl, the stash): masked elements are stored as -inf. An invalid logit reads
+// back as FINITE: its row's outputs are NaN regardless.
+fn lanes_from_v(v: vec4f, k: vec4u) -> Lanes {
+  let kind = select(vec4u(FINITE), vec4u(MASKED), bitcast<vec4u>(v) == vec4u(NEG_INF_BITS));
+  return Lanes(v, select(vec4u(MASKED), kind, k < vec4u(params.k)));
+}
+
+fn v_to_store(x: Lanes) -> vec4f {
+  return select(x.v, vec4f(f32_from_bits(NEG_INF_BITS)), x.kind == vec4u(MASKED));
+}
+
+fn row_lanes(pos: vec2u, lead: u32, br: u32, logit_row: u32) -> Lanes {
+  let k = lane_k(br, lead);
+  // Lanes outside the row load a clamped (valid) element and are then marked MASKED: no branches.
+  let at = vec4u(logit_row) + min(k, vec4u(params.k - 1u));
+  let l = vec4f(logits[at.x], logits[at.y], logits[at.z], logits[at.w]);
+  let noise = gumbel_from_bits(row_block_words(pos, br));
+  return Lanes(l + noise, select(vec4u(MASKED), classify(l), k < vec4u(params.k)));
+}
+
+// Folds a block into the state; dy and dl are the upstream gradients of its lanes (0 in the forward and
+// outside the row). The block's own max is taken first, so the state is rescaled once per block, not per
+// element. A masked element has p = 0 but its dLogSoftmax still counts in sum(dLogSoftmax).
 fn push_lanes(st: ptr<function, RowState>, x: Lanes, br: u32, lead: u32, tau: f32, dy: vec4f, dl: vec4f) {
-  for (var lane = 0u; lane < 4u; lane++) {
-    let c = x.kind[lane];
-    if (c == FINITE) {
-      state_push(st, x.v[lane], 4u * br + lane - lead, dy[lane], dl[lane], tau);
-    } else if (c == MASKED) {
-      (*st).sum_dl += dl[lane];
-    } else {
-      (*st).bad = 1u;
-    }
-  }
+  (*st).sum_dl += dot(dl, vec4f(1.0));
+  (*st).bad |= select(0u, 1u, any(x.kind == vec4u(INVALID)));
+  let finite = x.kind == vec4u(FINITE);
+  let v = select(vec4f(-F32_MAX), x.v, finite);
+  let block_max = max(max(v.x, v.y), max(v.z, v.w));
+  let top = finite & (v == vec4f(block_max));
+  let lane = select(select(select(3u, 2u, top.z), 1u, top.y), 0u, top.x); // the lowest lane at the max
+  let above = any(finite) && ((*st).count == 0u || block_max > (*st).m);
+  let m = select((*st).m, block_max, above);
+  let r = rescale((*st).m, m, tau); // 1 when the max stays; an empty state's s and dot are 0 anyway
+  let e = select(vec4f(0.0), exp(max(scaled_diff(x.v, vec4f(m), tau), vec4f(EXP_FLOOR))), finite);
+  (*st).s = (*st).s * r + dot(e, vec4f(1.0));
+  (*st).dot = (*st).dot * r + dot(select(vec4f(0.0), dy, finite), e);
+  (*st).k = select((*st).k, 4u * br + lane - lead, above);
+  (*st).m = m;
+  (*st).count += dot(select(vec4u(0u), vec4u(1u), finite), vec4u(1u));
 }

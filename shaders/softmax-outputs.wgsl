@@ -5,27 +5,67 @@ override WRITE_Y: bool = true;
 override WRITE_LOG_SOFTMAX: bool = false;
 override WRITE_INDEX: bool = true;
 override HARD: bool = false;
+// Pass 1 keeps v of the elements outside the row cache in an output buffer (the stash) for pass 2 to read,
+// instead of pass 2 reading the logits again and regenerating the noise (src/ops/gumbel-softmax.ts).
+override STASH: bool = true;
+
+// Whether pass 2 needs v at all: a hard y is one-hot from the index alone.
+fn needs_v() -> bool {
+  return WRITE_LOG_SOFTMAX || (WRITE_Y && !HARD);
+}
+
+fn stashing() -> bool {
+  return STASH && needs_v();
+}
+
+// v of block br into the output range of its row (logSoftmax when written, else y), which pass 2 overwrites.
+fn stash_store(x: Lanes, br: u32, lead: u32, out_row: u32) {
+  let k = lane_k(br, lead);
+  let v = v_to_store(x);
+  for (var lane = 0u; lane < 4u; lane++) {
+    if (k[lane] < params.k) {
+      if (WRITE_LOG_SOFTMAX) {
+        log_softmax_out[out_row + k[lane]] = v[lane];
+      } else {
+        y_out[out_row + k[lane]] = v[lane];
+      }
+    }
+  }
+}
+
+// Read by the invocation that stored the block, so no barrier is needed.
+fn stash_load(br: u32, lead: u32, out_row: u32) -> Lanes {
+  let k = lane_k(br, lead);
+  let at = vec4u(out_row) + min(k, vec4u(params.k - 1u));
+  var v: vec4f;
+  if (WRITE_LOG_SOFTMAX) {
+    v = vec4f(log_softmax_out[at.x], log_softmax_out[at.y], log_softmax_out[at.z], log_softmax_out[at.w]);
+  } else {
+    v = vec4f(y_out[at.x], y_out[at.y], y_out[at.z], y_out[at.w]);
+  }
+  return lanes_from_v(v, k);
+}
 
 fn write_lanes(x: Lanes, br: u32, lead: u32, out_row: u32, total: RowState, ln_s: f32, tau: f32, row_ok: bool) {
+  let k = lane_k(br, lead);
+  let masked = x.kind == vec4u(MASKED);
+  let ls = max(scaled_diff(x.v, vec4f(total.m), tau), vec4f(-F32_MAX)) - ln_s;
+  var ls_out = select(ls, vec4f(f32_from_bits(NEG_INF_BITS)), masked);
+  var y = select(exp(max(ls, vec4f(EXP_FLOOR))), vec4f(0.0), masked);
+  if (HARD) {
+    y = select(vec4f(0.0), vec4f(1.0), k == vec4u(total.k));
+  }
+  if (!row_ok) {
+    ls_out = vec4f(f32_from_bits(NAN_BITS));
+    y = ls_out;
+  }
   for (var lane = 0u; lane < 4u; lane++) {
-    let k = 4u * br + lane - lead;
-    if (k < params.k) {
-      let masked = x.kind[lane] == MASKED;
-      let ls = max(scaled_diff(x.v[lane], total.m, tau), -F32_MAX) - ln_s;
-      var ls_out = select(ls, f32_from_bits(NEG_INF_BITS), masked);
-      var y = select(exp(max(ls, EXP_FLOOR)), 0.0, masked);
-      if (HARD) {
-        y = select(0.0, 1.0, k == total.k);
-      }
-      if (!row_ok) {
-        ls_out = f32_from_bits(NAN_BITS);
-        y = f32_from_bits(NAN_BITS);
-      }
+    if (k[lane] < params.k) {
       if (WRITE_Y) {
-        y_out[out_row + k] = y;
+        y_out[out_row + k[lane]] = y[lane];
       }
       if (WRITE_LOG_SOFTMAX) {
-        log_softmax_out[out_row + k] = ls_out;
+        log_softmax_out[out_row + k[lane]] = ls_out[lane];
       }
     }
   }

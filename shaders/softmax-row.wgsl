@@ -35,17 +35,17 @@ struct SoftmaxParams {
 // Per-row temperature from a tensor instead of params.tau.
 override TAU_PER_ROW: bool = false;
 
-// The class of a logit, from its bits (compilers may assume NaN and infinities away in float comparisons).
+// The class of each logit of a block, from its bits (compilers may assume NaN and infinities away in float
+// comparisons).
 const FINITE: u32 = 0u;
 const MASKED: u32 = 1u;  // -inf: probability 0, never chosen
 const INVALID: u32 = 2u; // NaN or +inf: the whole row becomes NaN
 
-fn classify(x: f32) -> u32 {
-  let bits = bitcast<u32>(x);
-  if ((bits & 0x7F800000u) != 0x7F800000u) {
-    return FINITE;
-  }
-  return select(INVALID, MASKED, bits == NEG_INF_BITS);
+fn classify(x: vec4f) -> vec4u {
+  let bits = bitcast<vec4u>(x);
+  let special = (bits & vec4u(0x7F800000u)) == vec4u(0x7F800000u);
+  let kind = select(vec4u(INVALID), vec4u(MASKED), bits == vec4u(NEG_INF_BITS));
+  return select(vec4u(FINITE), kind, special);
 }
 
 // A temperature is usable when it is a positive normal finite f32.
@@ -74,29 +74,15 @@ fn state_empty() -> RowState {
 
 // (a - b) / tau, also where a - b overflows f32 but the quotient does not (a = -3e38, b = 3e38, tau = 1e3):
 // then from the halves, which cannot overflow. A quotient beyond f32 is +-inf either way.
-fn scaled_diff(a: f32, b: f32, tau: f32) -> f32 {
+fn scaled_diff(a: vec4f, b: vec4f, tau: f32) -> vec4f {
   let d = a - b;
-  if (classify(d) == FINITE) {
-    return d / tau;
-  }
-  return (a * 0.5 - b * 0.5) / tau * 2.0;
+  let finite = classify(d) == vec4u(FINITE);
+  return select(a * 0.5 - b * 0.5, d, finite) / tau * select(vec4f(2.0), vec4f(1.0), finite);
 }
 
-// exp(-|a - b| / tau), the rescaling factor between two maxima (or an element and a max).
+// exp(-|a - b| / tau), the rescaling factor between two maxima.
 fn rescale(a: f32, b: f32, tau: f32) -> f32 {
-  return exp(max(-abs(scaled_diff(a, b, tau)), EXP_FLOOR));
-}
-
-// Adds element k with value v (class FINITE), upstream gradients dy and dl.
-fn state_push(st: ptr<function, RowState>, v: f32, k: u32, dy: f32, dl: f32, tau: f32) {
-  let d = rescale(v, (*st).m, tau);
-  let above = v > (*st).m || (*st).count == 0u;
-  (*st).s = select((*st).s + d, (*st).s * d + 1.0, above);
-  (*st).dot = select((*st).dot + dy * d, (*st).dot * d + dy, above);
-  (*st).sum_dl += dl;
-  (*st).k = select((*st).k, k, above);
-  (*st).m = select((*st).m, v, above);
-  (*st).count += 1u;
+  return exp(max(-abs(scaled_diff(vec4f(a), vec4f(b), tau).x), EXP_FLOOR));
 }
 
 // Merges two states; on equal maxima the lower index wins, so the result is argmax with lowest-k ties.

@@ -93,11 +93,17 @@ export interface CreateOptions {
    */
   subgroups?: boolean;
   /**
-   * Keep each long row in workgroup memory between the two passes of the Gumbel-Softmax kernels, so its
-   * logits are read and its noise generated once (default: true, except on a software adapter such as
-   * SwiftShader, where regenerating measured faster; see README "Performance").
+   * Keep the first part of each long row in workgroup memory between the two passes of the Gumbel-Softmax
+   * kernels instead of stashing or regenerating it (default false: measured slower on SwiftShader and on an
+   * NVIDIA H100, where the memory it takes lowers occupancy; see README "Performance").
    */
   rowCache?: boolean;
+  /**
+   * Keep v = logit + noise of long-row elements that the row cache does not hold in the output buffer between
+   * the two passes (the stash: one more write and read of it), instead of reading the logits again and
+   * regenerating the noise (default true; see README "Performance").
+   */
+  stash?: boolean;
 }
 
 /** Counters of the WebGPU buffer pool (all zero on the CPU backend). */
@@ -125,6 +131,8 @@ export interface GumbelRuntime {
   readonly usesSubgroups: boolean;
   /** Whether long rows are cached in workgroup memory (see CreateOptions.rowCache); false on the CPU. */
   readonly usesRowCache: boolean;
+  /** Whether long rows past the row cache are stashed in the output buffer (see CreateOptions.stash); false on the CPU. */
+  readonly usesStash: boolean;
 
   /** Uploads data (length must equal the product of shape; shape defaults to [data.length]). */
   tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;
@@ -153,6 +161,14 @@ export interface GumbelRuntime {
    * p the soft sample recomputed from (logits, seed, stream, offset): nothing from the forward is kept.
    */
   gumbelSoftmaxBackward(options: GumbelSoftmaxBackwardOptions): Promise<Tensor<'f32'>>;
+
+  /**
+   * Runs `work`, whose ops are encoded into one command buffer and submitted once when it settles (a training
+   * step's forward and backward in one submit). Reading a tensor inside rejects: its data is not computed yet.
+   * If `work` throws or the GPU reports an error, nothing is submitted or the batch rejects, and every output of
+   * the batch's ops is destroyed. Batches do not nest. On the CPU backend, just runs `work`.
+   */
+  batch<T>(work: () => Promise<T>): Promise<T>;
 
   poolStats(): PoolStats;
   /** Frees the runtime's buffers (and its device, when it created it). Later calls reject. */

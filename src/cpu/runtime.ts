@@ -41,6 +41,7 @@ class CpuRuntime implements GumbelRuntime {
   readonly device = null;
   readonly usesSubgroups = false;
   readonly usesRowCache = false;
+  readonly usesStash = false;
   #destroyed = false;
 
   assertUsable(): void {
@@ -103,6 +104,11 @@ class CpuRuntime implements GumbelRuntime {
     const f32 = (t: CpuTensor | null) => (t ? (t.data as Float32Array) : null);
     const grad = gumbelSoftmaxBackwardCpu(plan, plan.logits.data as Float32Array, f32(plan.tauTensor), f32(plan.dy), f32(plan.dLogSoftmax));
     return new CpuTensor(this, plan.logits.shape, 'f32', grad);
+  }
+
+  batch<T>(work: () => Promise<T>): Promise<T> {
+    this.assertUsable();
+    return work();
   }
 
   poolStats() {

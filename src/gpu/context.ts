@@ -15,11 +15,13 @@ export class GpuContext {
   /**
    * `subgroups`: whether kernels may use subgroup operations (feature and WGSL subgroup_id present).
    * `rowCache`: whether the Gumbel-Softmax kernels keep long rows in workgroup memory.
+   * `stash`: whether they keep the rest of a long row in the output buffer between their passes.
    */
   constructor(
     readonly device: GPUDevice,
     readonly subgroups: boolean,
     readonly rowCache: boolean,
+    readonly stash: boolean,
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);

@@ -20,11 +20,6 @@ export interface AcquiredDevice {
   subgroups: boolean;
 }
 
-/** A CPU implementation of WebGPU (SwiftShader, or any adapter that says it is a fallback). */
-export function isSoftwareAdapter(info: AdapterDescription & { isFallbackAdapter?: boolean }): boolean {
-  return info.architecture === 'swiftshader' || info.isFallbackAdapter === true;
-}
-
 export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
   return {
     vendor: info?.vendor ?? '',

@@ -20,7 +20,7 @@ import type {
 } from '../types.js';
 import { checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { GpuContext } from './context.js';
-import { acquireDevice, DeviceHealth, isSoftwareAdapter, type AcquiredDevice } from './device.js';
+import { acquireDevice, DeviceHealth, type AcquiredDevice } from './device.js';
 
 const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
@@ -62,16 +62,20 @@ class GpuRuntime implements GumbelRuntime {
   readonly adapterInfo: AdapterDescription;
   readonly usesSubgroups: boolean;
   readonly usesRowCache: boolean;
+  readonly usesStash: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
+  /** The open batch (see batch()): its encoder and its ops' outputs. */
+  #batch: { encoder: GPUCommandEncoder; outputs: GpuTensor[] } | null = null;
 
   constructor(acquired: AcquiredDevice, options: CreateOptions) {
     this.#acquired = acquired;
     this.device = acquired.device;
     this.adapterInfo = acquired.adapterInfo;
-    const rowCache = options.rowCache ?? !isSoftwareAdapter(acquired.adapterInfo);
-    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache);
+    const rowCache = options.rowCache ?? false;
+    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true);
     this.usesSubgroups = this.ctx.subgroups;
     this.usesRowCache = rowCache;
+    this.usesStash = this.ctx.stash;
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 
@@ -149,6 +153,24 @@ class GpuRuntime implements GumbelRuntime {
     return out;
   }
 
+  async batch<T>(work: () => Promise<T>): Promise<T> {
+    this.#health.check();
+    if (this.#batch) throw new Error('gumbel-webgpu: batch() calls do not nest');
+    const batch = { encoder: this.device.createCommandEncoder({ label: 'batch' }), outputs: [] as GpuTensor[] };
+    this.#batch = batch;
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      for (const t of batch.outputs) t.destroy();
+      throw error;
+    } finally {
+      this.#batch = null;
+    }
+    await this.#run('batch', batch.outputs, () => {}, batch.encoder);
+    return result;
+  }
+
   poolStats(): PoolStats {
     return this.ctx.pool.stats();
   }
@@ -162,6 +184,7 @@ class GpuRuntime implements GumbelRuntime {
   /** Copies a buffer's first `bytes` bytes out through a pooled staging buffer. */
   async readBuffer(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     this.#health.check();
+    if (this.#batch) throw new Error('gumbel-webgpu: read() inside batch(): the batch is not submitted yet; read after it resolves');
     if (bytes === 0) return new ArrayBuffer(0);
     const staging = this.ctx.pool.acquire(bytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'readback');
     try {
@@ -195,13 +218,21 @@ class GpuRuntime implements GumbelRuntime {
     return new GpuTensor(this, shape, dtype, size, this.ctx.pool.acquire(bytes, TENSOR_USAGE, label));
   }
 
-  /** Encodes and submits one op inside validation and out-of-memory scopes; on an error, frees its outputs and rejects. */
-  async #run(label: string, outputs: GpuTensor[], encode: (encoder: GPUCommandEncoder) => void): Promise<void> {
+  /**
+   * Encodes and submits one op (or, with `encoder`, a batch's encoder) inside validation and out-of-memory
+   * scopes; on an error, frees its outputs and rejects. Inside a batch, only encodes.
+   */
+  async #run(label: string, outputs: GpuTensor[], encode: (encoder: GPUCommandEncoder) => void, encoder?: GPUCommandEncoder): Promise<void> {
+    if (this.#batch) {
+      this.#batch.outputs.push(...outputs);
+      encode(this.#batch.encoder);
+      return;
+    }
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     let thrown: unknown = null;
     try {
-      const encoder = this.device.createCommandEncoder({ label });
+      encoder ??= this.device.createCommandEncoder({ label });
       encode(encoder);
       this.ctx.submit(encoder);
     } catch (error) {

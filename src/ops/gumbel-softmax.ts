@@ -147,6 +147,7 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
     WRITE_LOG_SOFTMAX: Number(b.logSoftmax !== null),
     WRITE_INDEX: Number(b.index !== null),
     HARD: Number(plan.hard),
+    STASH: Number(ctx.stash),
   };
   for (const c of rowChunks(ctx, plan, 0, rows, whole, logitsWhole)) {
     const range = (buffer: GPUBuffer | null, name: string, first: number, end: number) =>
@@ -192,6 +193,7 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
       HAS_DY: Number(b.dy !== null),
       HAS_DL: Number(b.dLogSoftmax !== null),
       ACCUMULATE: Number(s > 0),
+      STASH: Number(ctx.stash),
     };
     for (const c of rowChunks(ctx, plan, s * plan.R, (s + 1) * plan.R, logitsWhole && gradsWhole, logitsWhole)) {
       const range = (buffer: GPUBuffer | null, name: string) =>

@@ -1,24 +1,24 @@
 // Extreme and invalid inputs, statistics, and the choice of reduction on WebGPU (the CPU beside it).
 import { expect, test } from './fixture.js';
 
-test('subgroup reductions are used where the adapter has them; the row cache is off on SwiftShader; both can be chosen', async ({ gpuPage }) => {
+test('subgroup reductions are used where the adapter has them; the row cache is off and the stash on by default; all can be chosen', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true });
+    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true, stash: false });
     const out = {
-      defaults: [window.rt.usesSubgroups, window.rt.usesRowCache],
-      chosen: [other.usesSubgroups, other.usesRowCache],
-      cpu: [window.cpu.usesSubgroups, window.cpu.usesRowCache],
+      defaults: [window.rt.usesSubgroups, window.rt.usesRowCache, window.rt.usesStash],
+      chosen: [other.usesSubgroups, other.usesRowCache, other.usesStash],
+      cpu: [window.cpu.usesSubgroups, window.cpu.usesRowCache, window.cpu.usesStash],
       subgroupsAvailable: window.rt.device!.features.has('subgroups' as GPUFeatureName) && navigator.gpu.wgslLanguageFeatures.has('subgroup_id'),
-      software: window.rt.adapterInfo!.architecture === 'swiftshader',
+      swiftshader: window.rt.adapterInfo!.architecture === 'swiftshader',
     };
     other.destroy();
     return out;
   });
-  // On SwiftShader (CI): subgroups and WGSL subgroup_id are there, and it is a software adapter.
-  expect(r.defaults).toEqual([r.subgroupsAvailable, !r.software]);
-  expect(r.chosen).toEqual([false, true]);
-  expect(r.cpu).toEqual([false, false]);
-  if (r.software) expect(r.subgroupsAvailable).toBe(true); // so the subgroup path really runs in CI
+  // On SwiftShader (CI): subgroups and WGSL subgroup_id are there.
+  expect(r.defaults).toEqual([r.subgroupsAvailable, false, true]);
+  expect(r.chosen).toEqual([false, true, false]);
+  expect(r.cpu).toEqual([false, false, false]);
+  if (r.swiftshader) expect(r.subgroupsAvailable).toBe(true); // so the subgroup path really runs in CI
 });
 
 test('extreme logits and temperatures give finite results and the right index; invalid rows are isolated', async ({ gpuPage }) => {

@@ -28,11 +28,13 @@ const FORWARD: CaseSpec[] = [
 
 const label = (c: CaseSpec) => `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}`;
 
-// The default runtime (on SwiftShader: subgroup reductions, no row cache), and the other paths: shared-memory
-// reductions with rows cached in workgroup memory.
+// The default runtime (subgroup reductions where available, no row cache, long rows stashed in the output),
+// and the other paths: shared-memory reductions with rows cached in workgroup memory and the rest stashed;
+// and neither cache nor stash, so pass 2 regenerates the noise.
 const VARIANTS = [
   { name: 'default runtime', options: null },
   { name: 'shared-memory reductions, row cache', options: { subgroups: false, rowCache: true } },
+  { name: 'regenerating', options: { rowCache: false, stash: false } },
 ] as const;
 
 for (const variant of VARIANTS) {

@@ -145,3 +145,63 @@ test('every kernel compiles on the device without errors or warnings', async ({ 
   );
   for (const k of r.out) expect(k.messages, k.name).toEqual([]);
 });
+
+test('batch(): forward and backward in one submit equal the unbatched calls; reads, nesting and failures are refused cleanly', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rt = window.rt;
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+    const out: Record<string, unknown> = {};
+    for (const K of [8, 1000]) { // the short kernels and the workgroup-per-row kernels
+      const logits = rt.tensor(Float32Array.from({ length: 14 * K }, (_, i) => Math.sin(i * 0.7) * 2), [14, K]);
+      const dy = rt.tensor(Float32Array.from({ length: 14 * K }, (_, i) => Math.cos(i * 0.3)), [14, K]);
+      const opts = { tau: 0.6, hard: true, seed: 9, offset: 3 };
+      const submits: number[] = [];
+      const submit = rt.device!.queue.submit;
+      rt.device!.queue.submit = function (buffers) {
+        submits.push(Array.from(buffers).length);
+        return submit.call(this, buffers);
+      };
+      const batched = await rt.batch(async () => {
+        const f = await rt.gumbelSoftmax(logits, { ...opts, outputs: ['y', 'index'] });
+        const d = await rt.gumbelSoftmaxBackward({ logits, ...opts, dy });
+        return { ...f, d };
+      });
+      const submitsInBatch = submits.length;
+      rt.device!.queue.submit = submit;
+      const f = await rt.gumbelSoftmax(logits, { ...opts, outputs: ['y', 'index'] });
+      const d = await rt.gumbelSoftmaxBackward({ logits, ...opts, dy });
+      out[`K${K}`] = {
+        submitsInBatch,
+        y: same(await batched.y.read(), await f.y.read()),
+        index: same(await batched.index.read(), await f.index.read()),
+        d: same(await batched.d.read(), await d.read()),
+        yPoison: Array.from(await batched.y.read()).filter((v) => v !== 0 && v !== 1).length,
+      };
+      for (const t of [batched.y, batched.index, batched.d, f.y, f.index, d, logits, dy]) t.destroy();
+    }
+    const logits = rt.tensor(new Float32Array([1, 2, 3]), [3]);
+    out.readInside = await rt
+      .batch(async () => (await rt.gumbelSoftmax(logits, { tau: 1, seed: 1 })).y.read())
+      .then(() => 'resolved', (e: Error) => e.message);
+    out.nested = await rt.batch(() => rt.batch(async () => 1)).then(() => 'resolved', (e: Error) => e.message);
+    let kept: { destroyed: boolean } | null = null;
+    out.thrown = await rt
+      .batch(async () => {
+        kept = (await rt.gumbelSoftmax(logits, { tau: 1, seed: 1 })).y as unknown as { destroyed: boolean };
+        throw new Error('user error');
+      })
+      .then(() => 'resolved', (e: Error) => e.message);
+    out.destroyedOnThrow = kept!.destroyed;
+    out.after = Array.from(await (await rt.gumbelSoftmax(logits, { tau: 1, seed: 1 })).index.read());
+    logits.destroy();
+    return out;
+  });
+  for (const K of ['K8', 'K1000']) {
+    expect(r[K], K).toEqual({ submitsInBatch: 1, y: true, index: true, d: true, yPoison: 0 });
+  }
+  expect(r.readInside).toMatch(/read\(\) inside batch\(\)/);
+  expect(r.nested).toMatch(/do not nest/);
+  expect(r.thrown).toBe('user error');
+  expect(r.destroyedOnThrow).toBe(true);
+  expect((r.after as number[])[0]).toBeLessThan(3);
+});
