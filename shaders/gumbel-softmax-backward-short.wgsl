@@ -1,10 +1,10 @@
-// Gumbel-Softmax backward for short rows (K <= SHORT_K), one invocation per row of one sample.
+// Gumbel-Softmax backward for short rows (K <= SHORT_K), one invocation per row of one sample. Between the
+// passes v goes through the stash in dLogits (or is regenerated when accumulating); dy and dl are read again.
 //!include dispatch.wgsl
 //!include softmax-backward.wgsl
 //!include backward-bindings.wgsl
 
 const WG: u32 = 64u;
-const SHORT_BLOCKS: u32 = 17u; // a row of SHORT_K = 64 elements spans at most 17 Philox blocks
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -13,18 +13,27 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     return;
   }
   let row = row_setup(q);
+  let logit_row = row.r * params.k - params.logit_base;
+  let grad_row = row.g * params.k - params.out_base;
 
-  var cache: array<Lanes, SHORT_BLOCKS>;
-  var grad_cache: array<Grads, SHORT_BLOCKS>;
   var st = state_empty();
   for (var br = 0u; br < row.blocks; br++) {
-    cache[br] = row_lanes(row.pos, row.lead, br, row.r * params.k - params.logit_base);
-    grad_cache[br] = read_grads(br, row.lead, row.g * params.k - params.out_base);
-    push_lanes(&st, cache[br], br, row.lead, row.tau, grad_cache[br].dy, grad_cache[br].dl);
+    let x = row_lanes(row.pos, row.lead, br, logit_row);
+    let gr = read_grads(br, row.lead, grad_row);
+    if (stashing()) {
+      stash_store(x, br, row.lead, logit_row);
+    }
+    push_lanes(&st, x, br, row.lead, row.tau, gr.dy, gr.dl);
   }
   let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(row.tau);
   let ln_s = ln_accurate(max(st.s, 1.0));
   for (var br = 0u; br < row.blocks; br++) {
-    write_grads(cache[br], grad_cache[br], br, row.lead, row.r * params.k - params.logit_base, st, ln_s, row.tau, row_ok);
+    var x: Lanes;
+    if (stashing()) {
+      x = stash_load(br, row.lead, logit_row);
+    } else {
+      x = row_lanes(row.pos, row.lead, br, logit_row);
+    }
+    write_grads(x, read_grads(br, row.lead, grad_row), br, row.lead, logit_row, st, ln_s, row.tau, row_ok);
   }
 }

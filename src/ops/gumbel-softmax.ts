@@ -11,7 +11,7 @@ import type { KernelSpec } from '../gpu/kernel-spec.js';
 import type { Bindings } from '../gpu/kernels.js';
 import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
 
-/** Longest row handled one invocation per row (the short kernels' SHORT_BLOCKS covers it). */
+/** Longest row handled one invocation per row (the short kernels): beyond it a workgroup per row pays off. */
 export const SHORT_K = 64;
 
 const split = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
