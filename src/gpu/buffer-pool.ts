@@ -3,7 +3,7 @@
 // queue.writeBuffer into it would land before that encoder's work.
 import type { PoolStats } from '../types.js';
 
-/** Free bytes kept for reuse; beyond this, released buffers are destroyed. */
+/** Free bytes kept for reuse; beyond this, the least recently released free buffers are destroyed. */
 const MAX_FREE_BYTES = 256 * 2 ** 20;
 
 /** Rounds a byte size up to its class: powers of two to 64 KiB, then 8 classes per octave (at most 12.5% slack). */
@@ -17,6 +17,8 @@ export function sizeClass(bytes: number): number {
 export class BufferPool {
   readonly #device: GPUDevice;
   readonly #free = new Map<string, GPUBuffer[]>();
+  /** Every free buffer, least recently released first (a Set keeps insertion order). */
+  readonly #freeOrder = new Set<GPUBuffer>();
   #pending: GPUBuffer[] = [];
   #created = 0;
   #inUse = 0;
@@ -32,6 +34,7 @@ export class BufferPool {
     const reused = this.#free.get(`${usage}:${size}`)?.pop();
     this.#inUse++;
     if (reused) {
+      this.#freeOrder.delete(reused);
       this.#freeCount--;
       this.#freeBytes -= size;
       reused.label = label;
@@ -50,18 +53,32 @@ export class BufferPool {
   /** Call right after queue.submit(): buffers released before it may now be reused. */
   afterSubmit(): void {
     for (const buffer of this.#pending) {
-      if (this.#freeBytes + buffer.size > MAX_FREE_BYTES) {
+      if (buffer.size > MAX_FREE_BYTES) {
         buffer.destroy();
         continue;
       }
+      // Evict the oldest free buffers rather than refuse this one: sizes in use now stay reusable after
+      // a run of other sizes filled the pool (measured: a 64 MiB output re-created on every call otherwise).
+      while (this.#freeBytes + buffer.size > MAX_FREE_BYTES) this.#evictOldest();
       const key = `${buffer.usage}:${buffer.size}`;
       let list = this.#free.get(key);
       if (!list) this.#free.set(key, (list = []));
       list.push(buffer);
+      this.#freeOrder.add(buffer);
       this.#freeCount++;
       this.#freeBytes += buffer.size;
     }
     this.#pending = [];
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#freeOrder.values().next().value!;
+    this.#freeOrder.delete(oldest);
+    const list = this.#free.get(`${oldest.usage}:${oldest.size}`)!;
+    list.splice(list.indexOf(oldest), 1);
+    this.#freeCount--;
+    this.#freeBytes -= oldest.size;
+    oldest.destroy();
   }
 
   stats(): PoolStats {
@@ -72,6 +89,7 @@ export class BufferPool {
     for (const list of this.#free.values()) for (const b of list) b.destroy();
     for (const b of this.#pending) b.destroy();
     this.#free.clear();
+    this.#freeOrder.clear();
     this.#pending = [];
     this.#freeCount = 0;
     this.#freeBytes = 0;
