@@ -10,6 +10,8 @@ export const WORKLOADS = [
   [32, 262144],
 ];
 
+const TAU = 0.7;
+
 const COPY_WGSL = `
 @group(0) @binding(0) var<storage, read> src: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
@@ -21,8 +23,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
 }`;
 
-// The unfused baseline's second kernel: softmax((logits + noise) / tau) per row, one workgroup per row, reading
-// the stored noise and the logits three times (max, sum, write), as TF.js and ORT softmax do.
+// The unfused baseline's second kernel: softmax((logits + noise) / tau) per row, reading the stored noise and
+// the logits three times (max, sum, write), as TF.js and ORT softmax do: one workgroup per row (main), or for
+// rows of at most 64 one invocation per row (main_short), so short rows are not a strawman.
 const SOFTMAX_WGSL = `
 struct P { rows: u32, k: u32, tau: f32 }
 @group(0) @binding(0) var<uniform> p: P;
@@ -50,30 +53,133 @@ fn main(@builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: ve
   for (var s = 128u; s > 0u; s >>= 1u) { if (li < s) { red[li] += red[li + s]; } workgroupBarrier(); }
   let total = red[0];
   for (var k = li; k < p.k; k += 256u) { y[base + k] = exp(z(base + k) - mx) / total; }
+}
+@compute @workgroup_size(64)
+fn main_short(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let row = gid.x + gid.y * groups.x * 64u;
+  if (row >= p.rows) { return; }
+  let base = row * p.k;
+  var m = -3.4e38;
+  for (var k = 0u; k < p.k; k++) { m = max(m, z(base + k)); }
+  var sum = 0.0;
+  for (var k = 0u; k < p.k; k++) { sum += exp(z(base + k) - m); }
+  for (var k = 0u; k < p.k; k++) { y[base + k] = exp(z(base + k) - m) / sum; }
 }`;
+
+const STORAGE = 0x80;
+const COPY_DST = 0x08;
+const COPY_SRC = 0x04;
+const MAP_READ = 0x01;
+const UNIFORM = 0x40;
+const QUERY_RESOLVE = 0x200;
+
+/**
+ * GPU time from timestamp queries, where the device has them: while started, every compute pass encoded on
+ * any command encoder (this package's, the baselines', TF.js's) gets a begin and end timestamp, by wrapping
+ * GPUCommandEncoder.beginComputePass, so each implementation is timed without changing it. stop() returns the
+ * summed pass durations in ms. null without the feature.
+ */
+function makeGpuTimer(device) {
+  if (!device.features.has('timestamp-query')) return null;
+  const capacity = 4096;
+  const querySet = device.createQuerySet({ type: 'timestamp', count: capacity });
+  const resolved = device.createBuffer({ size: capacity * 8, usage: QUERY_RESOLVE | COPY_SRC });
+  const staging = device.createBuffer({ size: capacity * 8, usage: MAP_READ | COPY_DST });
+  const proto = Object.getPrototypeOf(device.createCommandEncoder());
+  const begin = proto.beginComputePass;
+  let next = 0;
+  let active = false;
+  proto.beginComputePass = function (descriptor = {}) {
+    if (!active || descriptor.timestampWrites || next + 2 > capacity) return begin.call(this, descriptor);
+    const timestampWrites = { querySet, beginningOfPassWriteIndex: next, endOfPassWriteIndex: next + 1 };
+    next += 2;
+    return begin.call(this, { ...descriptor, timestampWrites });
+  };
+  return {
+    start() {
+      next = 0;
+      active = true;
+    },
+    async stop() {
+      active = false;
+      if (next === 0) return 0;
+      const encoder = device.createCommandEncoder();
+      encoder.resolveQuerySet(querySet, 0, next, resolved, 0);
+      encoder.copyBufferToBuffer(resolved, 0, staging, 0, next * 8);
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(MAP_READ, 0, next * 8);
+      const t = new BigInt64Array(staging.getMappedRange(0, next * 8).slice(0));
+      staging.unmap();
+      let ns = 0n;
+      for (let i = 0; i < next; i += 2) if (t[i + 1] > t[i]) ns += t[i + 1] - t[i];
+      return Number(ns) / 1e6;
+    },
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Times fn (which must wait for its GPU work) after two warm-ups: wall-clock and, with a timer, GPU ms. */
+async function time(fn, reps, timer) {
+  for (let i = 0; i < 2; i++) await fn(i);
+  const wall = [];
+  const gpu = [];
+  for (let i = 0; i < reps; i++) {
+    timer?.start();
+    const t0 = performance.now();
+    await fn(i + 2);
+    wall.push(performance.now() - t0);
+    if (timer) gpu.push(await timer.stop());
+  }
+  return { median: median(wall), min: Math.min(...wall), max: Math.max(...wall), gpu: timer ? median(gpu) : null, reps };
+}
+
+function dispatchOnce(device, pipeline, buffers, groups) {
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+  const x = Math.min(groups, 65535);
+  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+}
+
+/** A copy of `bytesOut` bytes reading `bytesIn`, as one dispatch, waited for with onSubmittedWorkDone. */
+function makeCopy(device, bytesIn, bytesOut) {
+  const src = device.createBuffer({ label: 'bench copy src', size: Math.max(16, bytesIn), usage: STORAGE | COPY_DST });
+  const dst = device.createBuffer({ label: 'bench copy dst', size: Math.max(16, bytesOut), usage: STORAGE | COPY_DST });
+  const module = device.createShaderModule({ label: 'bench copy', code: COPY_WGSL });
+  const pipeline = device.createComputePipeline({ label: 'bench copy', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  return {
+    run: async () => {
+      dispatchOnce(device, pipeline, [src, dst], Math.ceil(Math.max(16, bytesOut) / 16 / 256));
+      await device.queue.onSubmittedWorkDone();
+    },
+    destroy: () => {
+      src.destroy();
+      dst.destroy();
+    },
+  };
+}
 
 /** Noise from this package's gumbel() kernel, stored, then SOFTMAX_WGSL over it: the unfused pipeline. */
 function makeUnfused(rt, R, K, logits) {
   const device = rt.device;
   const module = device.createShaderModule({ label: 'bench unfused softmax', code: SOFTMAX_WGSL });
-  const pipeline = device.createComputePipeline({ label: 'bench unfused softmax', layout: 'auto', compute: { module, entryPoint: 'main' } });
-  const params = device.createBuffer({ size: 16, usage: 0x40 | 0x08 }); // UNIFORM | COPY_DST
+  const short = K <= 64;
+  const entryPoint = short ? 'main_short' : 'main';
+  const pipeline = device.createComputePipeline({ label: 'bench unfused softmax', layout: 'auto', compute: { module, entryPoint } });
+  const params = device.createBuffer({ size: 16, usage: UNIFORM | COPY_DST });
   const pdata = new ArrayBuffer(16);
   new Uint32Array(pdata, 0, 2).set([R, K]);
-  new Float32Array(pdata, 8, 1)[0] = 0.7;
+  new Float32Array(pdata, 8, 1)[0] = TAU;
   device.queue.writeBuffer(params, 0, pdata);
-  const y = device.createBuffer({ size: 4 * R * K, usage: 0x80 });
-  const x = Math.min(R, 65535);
+  const y = device.createBuffer({ size: 4 * R * K, usage: STORAGE });
   return {
     run: async (i) => {
       const noise = await rt.gumbel([R, K], { seed: 1, offset: i * R * K });
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [params, logits.buffer, noise.buffer, y].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
-      pass.dispatchWorkgroups(x, Math.ceil(R / x));
-      pass.end();
-      device.queue.submit([encoder.finish()]);
+      dispatchOnce(device, pipeline, [params, logits.buffer, noise.buffer, y], short ? Math.ceil(R / 64) : R);
       await device.queue.onSubmittedWorkDone();
       noise.destroy();
     },
@@ -84,113 +190,136 @@ function makeUnfused(rt, R, K, logits) {
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const spread = (xs) => [Math.min(...xs), Math.max(...xs)];
-
-/** Times fn (which must wait for its GPU work) after warm-up; returns median and spread in ms. */
-async function time(fn, reps) {
-  for (let i = 0; i < 2; i++) await fn(i);
-  const ms = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn(i + 2);
-    ms.push(performance.now() - t0);
-  }
-  return { median: median(ms), min: spread(ms)[0], max: spread(ms)[1], reps };
-}
-
-/** A copy of `bytesOut` bytes reading `bytesIn`, as one dispatch, waited for with onSubmittedWorkDone. */
-function makeCopy(device, bytesIn, bytesOut) {
-  const usage = 0x80 | 0x08; // STORAGE | COPY_DST
-  const src = device.createBuffer({ label: 'bench copy src', size: Math.max(16, bytesIn), usage });
-  const dst = device.createBuffer({ label: 'bench copy dst', size: Math.max(16, bytesOut), usage });
-  const module = device.createShaderModule({ label: 'bench copy', code: COPY_WGSL });
-  const pipeline = device.createComputePipeline({ label: 'bench copy', layout: 'auto', compute: { module, entryPoint: 'main' } });
-  const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }] });
-  const groups = Math.ceil(Math.max(16, bytesOut) / 16 / 256);
-  const x = Math.min(groups, 65535);
-  const y = Math.ceil(groups / x);
+/** TF.js's chain on its WebGPU backend, on our device: uniform noise, -log(-log u), add, divide by tau, logSoftmax. */
+async function makeTfjs(tf, R, K, data) {
+  const logits = tf.tensor2d(data, [R, K]);
   return {
-    run: async () => {
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bind);
-      pass.dispatchWorkgroups(x, y);
-      pass.end();
-      device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
+    run: async (i) => {
+      const out = tf.tidy(() => {
+        const u = tf.randomUniform([R, K], 2 ** -32, 1, 'float32', 1 + i); // TF.js draws these on the CPU
+        const g = tf.neg(tf.log(tf.neg(tf.log(u))));
+        return tf.logSoftmax(tf.div(tf.add(logits, g), TAU));
+      });
+      await out.data();
+      out.dispose();
     },
-    destroy: () => {
-      src.destroy();
-      dst.destroy();
-    },
+    destroy: () => logits.dispose(),
   };
 }
 
+const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
 /**
  * Runs every workload on a WebGPU runtime `rt` (and its CPU twin `cpu`); `log` receives progress lines.
- * Returns { adapter, rows: [{ workload, variant, median, min, max, ratioToCopy }] }.
+ * `variants`: runtimes on the same device with other long-row strategies ({ name, rt }), timed on the forward.
+ * `tf`: TensorFlow.js with the WebGPU backend active on rt.device, or null to leave it out.
+ * Returns { adapter, rows: [{ workload, variant, median, min, max, gpu, ratioToCopy, check? }] }.
  */
-export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads = WORKLOADS } = {}) {
+export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads = WORKLOADS, variants = [], tf = null } = {}) {
   const device = rt.device;
+  const timer = makeGpuTimer(device);
   const rows = [];
   for (const [R, K] of workloads) {
     const n = R * K;
     const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.618) * 3);
+    const dyData = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.31));
     const logits = rt.tensor(data, [R, K]);
-    const dy = rt.tensor(Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.31)), [R, K]);
+    const dy = rt.tensor(dyData, [R, K]);
     const workload = `${R} x ${K}`;
-    const add = (variant, t, copy) => {
-      const row = { workload, variant, ...t, ratioToCopy: copy ? t.median / copy.median : 1 };
+    // Ratios to the copy kernel compare GPU times where both have them (timestamps, and not below their
+    // resolution), else wall times.
+    const ratio = (t, copy) => (t.gpu > 0 && copy.gpu > 0 ? t.gpu / copy.gpu : t.median / copy.median);
+    const add = (variant, t, copy, extra = {}) => {
+      const row = { workload, variant, ...t, ratioToCopy: copy ? ratio(t, copy) : 1, ...extra };
       rows.push(row);
-      log(`${workload.padEnd(12)} ${variant.padEnd(34)} ${t.median.toFixed(2).padStart(9)} ms  (${t.min.toFixed(2)} to ${t.max.toFixed(2)})`);
+      const gpu = t.gpu === null ? '' : `, GPU ${t.gpu.toFixed(3)} ms`;
+      log(`${workload.padEnd(12)} ${variant.padEnd(40)} ${t.median.toFixed(2).padStart(9)} ms (${t.min.toFixed(2)} to ${t.max.toFixed(2)})${gpu}`);
       return row;
     };
     // Floors: reading the logits and writing one output of the same size; for the backward, reading
     // logits and dy and writing dLogits.
     const copy = makeCopy(device, 4 * n, 4 * n);
-    const copyT = await time(() => copy.run(), reps);
+    const copyT = await time(() => copy.run(), reps, timer);
     copy.destroy();
     add('copy kernel (memory floor)', copyT);
     const copy3 = makeCopy(device, 8 * n, 4 * n);
-    const copy3T = await time(() => copy3.run(), reps);
+    const copy3T = await time(() => copy3.run(), reps, timer);
     copy3.destroy();
     add('copy kernel, backward bytes', copy3T);
 
-    const forward = (outputs, hard) => async (i) => {
-      const o = await rt.gumbelSoftmax(logits, { tau: 0.7, hard, seed: 1, offset: i * n, outputs });
+    // Correctness on this adapter before timing: the GPU's y and dLogits against the CPU fallback's.
+    let check = {};
+    if (n <= 1 << 20) {
+      const cl = cpu.tensor(data, [R, K]);
+      const cdy = cpu.tensor(dyData, [R, K]);
+      const [g, c] = [await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1 }), await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1 })];
+      const [gd, cd] = [await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, dy }), await cpu.gumbelSoftmaxBackward({ logits: cl, tau: TAU, seed: 1, dy: cdy })];
+      check = { maxAbsDiffY: maxAbsDiff(await g.y.read(), await c.y.read()), maxAbsDiffDLogits: maxAbsDiff(await gd.read(), await cd.read()) };
+      log(`${workload.padEnd(12)} GPU vs CPU fallback: max |dy| ${check.maxAbsDiffY.toExponential(2)}, max |dLogits| ${check.maxAbsDiffDLogits.toExponential(2)}`);
+      for (const t of [g.y, g.index, c.y, c.index, gd, cd, cl, cdy]) t.destroy();
+    }
+
+    const forward = (runtime, input, outputs, hard) => async (i) => {
+      const o = await runtime.gumbelSoftmax(input, { tau: TAU, hard, seed: 1, offset: i * n, outputs });
       await device.queue.onSubmittedWorkDone();
       for (const t of Object.values(o)) t.destroy();
     };
-    add('forward soft (y)', await time(forward(['y'], false), reps), copyT);
-    add('forward hard (y, index)', await time(forward(['y', 'index'], true), reps), copyT);
-    add('forward logSoftmax', await time(forward(['logSoftmax'], false), reps), copyT);
+    add('forward soft (y)', await time(forward(rt, logits, ['y'], false), reps, timer), copyT, check);
+    add('forward hard (y, index)', await time(forward(rt, logits, ['y', 'index'], true), reps, timer), copyT);
+    add('forward logSoftmax', await time(forward(rt, logits, ['logSoftmax'], false), reps, timer), copyT);
+    for (const v of variants) {
+      const input = v.rt.tensor(data, [R, K]);
+      add(`forward soft (y), ${v.name}`, await time(forward(v.rt, input, ['y'], false), reps, timer), copyT);
+      input.destroy();
+    }
     add('backward (dy)', await time(async (i) => {
-      const g = await rt.gumbelSoftmaxBackward({ logits, tau: 0.7, seed: 1, offset: i * n, dy });
+      const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
       await device.queue.onSubmittedWorkDone();
       g.destroy();
-    }, reps), copy3T);
+    }, reps, timer), copy3T);
     const unfused = makeUnfused(rt, R, K, logits);
-    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), reps), copyT);
+    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), reps, timer), copyT);
     unfused.destroy();
     add('forward soft (y) + readback', await time(async (i) => {
-      const o = await rt.gumbelSoftmax(logits, { tau: 0.7, seed: 1, offset: i * n, outputs: ['y'] });
+      const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
       await o.y.read();
       o.y.destroy();
-    }, reps), copyT);
+    }, reps, timer), copyT);
+    add('forward logSoftmax + readback', await time(async (i) => {
+      const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['logSoftmax'] });
+      await o.logSoftmax.read();
+      o.logSoftmax.destroy();
+    }, reps, timer), copyT);
+    if (tf) {
+      const chain = await makeTfjs(tf, R, K, data);
+      add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), reps, timer), copyT);
+      chain.destroy();
+    }
+    if (R === 14 && K === 8) {
+      // One straight-through training step: forward and backward in one submit, then one readback of the index.
+      add('training step: batch(forward + backward), read index', await time(async (i) => {
+        const step = await rt.batch(async () => {
+          const o = await rt.gumbelSoftmax(logits, { tau: TAU, hard: true, seed: 1, offset: i * n, outputs: ['y', 'index'] });
+          const d = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
+          return { ...o, d };
+        });
+        await step.index.read();
+        for (const t of Object.values(step)) t.destroy();
+      }, reps, timer), copyT);
+    }
     if (n <= 1 << 20) {
       const cl = cpu.tensor(data, [R, K]);
       add('CPU fallback forward soft', await time(async (i) => {
-        const o = await cpu.gumbelSoftmax(cl, { tau: 0.7, seed: 1, offset: i * n, outputs: ['y'] });
+        const o = await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
         o.y.destroy();
-      }, Math.min(reps, 3)), copyT);
+      }, Math.min(reps, 3), null), copyT);
+      cl.destroy();
       add('plain JS loop, Math.random', await time(async () => {
         const y = new Float32Array(n);
         for (let r = 0; r < R; r++) {
           let m = -Infinity;
           for (let k = 0; k < K; k++) {
-            const v = (data[r * K + k] - Math.log(-Math.log(Math.random()))) / 0.7;
+            const v = (data[r * K + k] - Math.log(-Math.log(Math.random()))) / TAU;
             y[r * K + k] = v;
             if (v > m) m = v;
           }
@@ -198,10 +327,33 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
           for (let k = 0; k < K; k++) s += y[r * K + k] = Math.exp(y[r * K + k] - m);
           for (let k = 0; k < K; k++) y[r * K + k] /= s;
         }
-      }, Math.min(reps, 3)), copyT);
+      }, Math.min(reps, 3), null), copyT);
     }
     logits.destroy();
     dy.destroy();
   }
-  return { adapter: rt.adapterInfo, date: new Date().toISOString(), reps, rows };
+  return { adapter: rt.adapterInfo, date: new Date().toISOString(), reps, timestamps: timer !== null, rows };
+}
+
+/**
+ * The runtimes and TF.js a bench run compares, all on one device: the default runtime, variants with the
+ * other long-row strategies, and TF.js's WebGPU backend registered on the same device.
+ */
+export async function benchSetup(createGumbel, gpu, tfImports) {
+  const rt = await createGumbel({ backend: 'webgpu', gpu });
+  const cpu = await createGumbel({ backend: 'cpu' });
+  const on = { backend: 'webgpu', device: rt.device, gpu };
+  const variants = [
+    { name: `rowCache ${!rt.usesRowCache}`, rt: await createGumbel({ ...on, rowCache: !rt.usesRowCache }) },
+    { name: 'stash false (regenerate)', rt: await createGumbel({ ...on, rowCache: rt.usesRowCache, stash: false }) },
+  ];
+  let tf = null;
+  if (tfImports) {
+    const [core, { WebGPUBackend }] = await tfImports();
+    core.copyRegisteredKernels('webgpu', 'webgpu-bench');
+    core.registerBackend('webgpu-bench', () => new WebGPUBackend(rt.device));
+    await core.setBackend('webgpu-bench');
+    tf = core;
+  }
+  return { rt, cpu, variants, tf };
 }

@@ -4,17 +4,23 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
+// --workloads=RxK,RxK (Node only) replaces the default list, e.g. to add R x K = 2^24 on a real GPU.
 const inNode = process.argv.includes('--node');
+const workloadArg = process.argv.find((a) => a.startsWith('--workloads='));
+const workloads = workloadArg?.slice('--workloads='.length).split(',').map((w) => w.split('x').map(Number));
 let result;
 if (inNode) {
-  const { create } = await import('webgpu');
+  const { create, globals } = await import('webgpu');
   const { createGumbel } = await import('../dist/index.js');
-  const { runBench } = await import('./bench-core.mjs');
-  const rt = await createGumbel({ backend: 'webgpu', gpu: create([]) });
-  const cpu = await createGumbel({ backend: 'cpu' });
-  result = await runBench(rt, cpu, { log: (line) => console.log(line) });
+  const { benchSetup, runBench } = await import('./bench-core.mjs');
+  const gpu = create(['disable-dawn-features=timestamp_quantization']); // microsecond timestamps, not 65 us steps
+  // TF.js's WebGPU backend expects a browser: navigator.gpu and the GPU* globals.
+  Object.assign(globalThis, globals);
+  Object.defineProperty(globalThis, 'navigator', { value: { ...globalThis.navigator, gpu }, configurable: true });
+  const tfImports = () => Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-webgpu')]);
+  const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports);
+  result = await runBench(rt, cpu, { variants, tf, workloads, log: (line) => console.log(line) });
   result.host = 'node (Dawn)';
-  rt.destroy();
 } else {
   execFileSync('bash', ['tools/ensure-chromium.sh'], { stdio: 'inherit' });
   const { createServer } = await import('vite');
@@ -22,13 +28,14 @@ if (inNode) {
   const { chromiumLaunch } = await import('../tools/chromium.mjs');
   const server = await createServer({ server: { host: '127.0.0.1', port: 5176 } });
   await server.listen();
-  const browser = await chromium.launch({ ...chromiumLaunch, headless: true });
+  // Developer features: timestamp queries at full resolution instead of quantized.
+  const browser = await chromium.launch({ ...chromiumLaunch, args: [...chromiumLaunch.args, '--enable-webgpu-developer-features'], headless: true });
   try {
     const page = await browser.newPage();
     page.on('console', (m) => console.log(m.text()));
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     await page.goto(`${server.resolvedUrls.local[0]}bench/`);
-    await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: 120_000 });
     result = await page.evaluate(() => window.benchResult);
     result.host = 'headless Chromium';
   } finally {
@@ -42,8 +49,10 @@ const adapter = `${a.vendor} ${a.architecture} ${a.description}`.trim();
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${result.date.replace(/[:.]/g, '-')}-${(a.architecture || 'adapter').replace(/\W+/g, '_')}.json`;
 writeFileSync(file, JSON.stringify(result, null, 2));
-console.log(`\nadapter: ${adapter} (${result.host}); median of ${result.reps} after 2 warm-up runs; GPU work waited with onSubmittedWorkDone`);
-console.log(`${'workload'.padEnd(12)} ${'variant'.padEnd(34)} ${'median ms'.padStart(10)} ${'x copy'.padStart(8)}`);
-for (const r of result.rows) console.log(`${r.workload.padEnd(12)} ${r.variant.padEnd(34)} ${r.median.toFixed(2).padStart(10)} ${r.ratioToCopy.toFixed(1).padStart(8)}`);
+const timing = result.timestamps ? 'GPU ms from timestamp queries (sum of compute passes)' : 'no timestamp queries on this adapter';
+console.log(`\nadapter: ${adapter} (${result.host}); median of ${result.reps} after 2 warm-up runs; wall ms waits with onSubmittedWorkDone or a readback; ${timing}; x copy compares GPU ms where there are timestamps`);
+console.log(`${'workload'.padEnd(12)} ${'variant'.padEnd(54)} ${'wall ms'.padStart(9)} ${'GPU ms'.padStart(9)} ${'x copy'.padStart(7)}`);
+const gpuMs = (r) => (r.gpu === null ? '' : r.gpu.toFixed(3));
+for (const r of result.rows) console.log(`${r.workload.padEnd(12)} ${r.variant.padEnd(54)} ${r.median.toFixed(2).padStart(9)} ${gpuMs(r).padStart(9)} ${r.ratioToCopy.toFixed(2).padStart(7)}`);
 console.log(`results: ${file}`);
 process.exit(0);
