@@ -17,6 +17,9 @@ export interface ForwardArrays {
 interface RowResult {
   /** (v - max) / tau clamped at -F32_MAX, -Infinity where masked. */
   z: Float64Array;
+  /** exp(z), and its sum s = exp(lse): the soft sample is e / s, one exp per element. */
+  e: Float64Array;
+  s: number;
   lse: number;
   index: number;
 }
@@ -41,12 +44,13 @@ function softmaxRow(logits: Float32Array, row: number, K: number, words: Uint32A
   }
   if (index === NO_INDEX) return null;
   const z = new Float64Array(K);
+  const e = new Float64Array(K);
   let s = 0;
   for (let k = 0; k < K; k++) {
     z[k] = v[k] === -Infinity ? -Infinity : Math.max((v[k]! - m) / tau, -F32_MAX);
-    s += Math.exp(z[k]!);
+    s += e[k] = Math.exp(z[k]!);
   }
-  return { z, lse: Math.log(s), index };
+  return { z, e, s, lse: Math.log(s), index };
 }
 
 function rowTau(plan: ForwardPlan | BackwardPlan, taus: Float32Array | null, r: number): number {
@@ -69,7 +73,7 @@ export function gumbelSoftmaxCpu(plan: ForwardPlan, logits: Float32Array, taus: 
     for (let k = 0; k < K; k++) {
       const ls = res ? res.z[k]! - res.lse : NaN;
       if (out.logSoftmax) out.logSoftmax[g * K + k] = ls;
-      if (out.y) out.y[g * K + k] = !res ? NaN : plan.hard ? Number(k === res.index) : Math.exp(ls);
+      if (out.y) out.y[g * K + k] = !res ? NaN : plan.hard ? Number(k === res.index) : res.e[k]! / res.s;
     }
   }
   return out;
@@ -93,7 +97,7 @@ export function gumbelSoftmaxBackwardCpu(
       grad.fill(NaN, r * K, (r + 1) * K);
       continue;
     }
-    const p = res.z.map((z) => Math.exp(z - res.lse));
+    const p = res.e.map((e) => e / res.s);
     let dot = 0;
     let sumDl = 0;
     for (let k = 0; k < K; k++) {

@@ -6,16 +6,14 @@ const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 
-/** High 32 bits of a * b (u32 operands), from 16-bit limbs: every partial product is exact in a double. */
+/**
+ * High 32 bits of a * b (u32 operands) from b's 16-bit halves: a * bh and a * bl are below 2^48 and their
+ * sum below 2^49, so every step is exact in a double, and dividing by 2^16 is exact.
+ */
 function mulhi32(a: number, b: number): number {
-  const al = a & 0xffff;
-  const ah = a >>> 16;
   const bl = b & 0xffff;
   const bh = b >>> 16;
-  const lh = al * bh;
-  const hl = ah * bl;
-  const mid = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) >>> 0;
+  return Math.floor((a * bh + Math.floor((a * bl) / 65536)) / 65536);
 }
 
 /**
