@@ -339,6 +339,8 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
  * The runtimes and TF.js a bench run compares, all on one device: the default runtime, variants with the
  * other long-row strategies, and TF.js's WebGPU backend registered on the same device.
  */
+let setups = 0;
+
 export async function benchSetup(createGumbel, gpu, tfImports) {
   const rt = await createGumbel({ backend: 'webgpu', gpu });
   const cpu = await createGumbel({ backend: 'cpu' });
@@ -350,9 +352,10 @@ export async function benchSetup(createGumbel, gpu, tfImports) {
   let tf = null;
   if (tfImports) {
     const [core, { WebGPUBackend }] = await tfImports();
-    core.copyRegisteredKernels('webgpu', 'webgpu-bench');
-    core.registerBackend('webgpu-bench', () => new WebGPUBackend(rt.device));
-    await core.setBackend('webgpu-bench');
+    const name = `webgpu-bench-${setups++}`; // one TF.js backend per device
+    core.copyRegisteredKernels('webgpu', name);
+    core.registerBackend(name, () => new WebGPUBackend(rt.device));
+    await core.setBackend(name);
     tf = core;
   }
   return { rt, cpu, variants, tf };

@@ -5,22 +5,34 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 // --workloads=RxK,RxK (Node only) replaces the default list, e.g. to add R x K = 2^24 on a real GPU.
+// --fresh-device (Node only): a new device (and runtimes, TF.js backend) for each workload.
 const inNode = process.argv.includes('--node');
+const fresh = process.argv.includes('--fresh-device');
 const workloadArg = process.argv.find((a) => a.startsWith('--workloads='));
 const workloads = workloadArg?.slice('--workloads='.length).split(',').map((w) => w.split('x').map(Number));
 let result;
 if (inNode) {
   const { create, globals } = await import('webgpu');
   const { createGumbel } = await import('../dist/index.js');
-  const { benchSetup, runBench } = await import('./bench-core.mjs');
+  const { benchSetup, runBench, WORKLOADS } = await import('./bench-core.mjs');
   const gpu = create(['disable-dawn-features=timestamp_quantization']); // microsecond timestamps, not 65 us steps
   // TF.js's WebGPU backend expects a browser: navigator.gpu and the GPU* globals.
   Object.assign(globalThis, globals);
   Object.defineProperty(globalThis, 'navigator', { value: { ...globalThis.navigator, gpu }, configurable: true });
   const tfImports = () => Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-webgpu')]);
-  const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports);
-  result = await runBench(rt, cpu, { variants, tf, workloads, log: (line) => console.log(line) });
-  result.host = 'node (Dawn)';
+  const log = (line) => console.log(line);
+  if (fresh) {
+    for (const w of workloads ?? WORKLOADS) {
+      const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports);
+      const part = await runBench(rt, cpu, { variants, tf, workloads: [w], log });
+      result = result ? { ...result, rows: [...result.rows, ...part.rows] } : part;
+      rt.destroy();
+    }
+  } else {
+    const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports);
+    result = await runBench(rt, cpu, { variants, tf, workloads, log });
+  }
+  result.host = fresh ? 'node (Dawn), a new device per workload' : 'node (Dawn)';
 } else {
   execFileSync('bash', ['tools/ensure-chromium.sh'], { stdio: 'inherit' });
   const { createServer } = await import('vite');
