@@ -8,7 +8,7 @@ var<workgroup> v_cache: array<f32, CACHE_FLOATS>;
 
 // Whether every lane of block br that lies in the row is cached.
 fn block_cached(br: u32, lead: u32) -> bool {
-  return min(4u * br + 3u - lead, params.k - 1u) < CACHE_FLOATS;
+  return block_last(br, lead) < CACHE_FLOATS;
 }
 
 fn cache_store(x: Lanes, br: u32, lead: u32) {
@@ -23,6 +23,6 @@ fn cache_store(x: Lanes, br: u32, lead: u32) {
 
 fn cache_load(br: u32, lead: u32) -> Lanes {
   let k = lane_k(br, lead);
-  let at = min(k, vec4u(min(params.k, CACHE_FLOATS) - 1u)); // in-row lanes are cached (block_cached)
+  let at = load_k(br, lead); // below CACHE_FLOATS when block_cached
   return lanes_from_v(vec4f(v_cache[at.x], v_cache[at.y], v_cache[at.z], v_cache[at.w]), k);
 }

@@ -23,7 +23,7 @@ fn grads_store(gr: Grads, br: u32, lead: u32) {
 fn grads_load(br: u32, lead: u32) -> Grads {
   let k = lane_k(br, lead);
   let inside = k < vec4u(params.k);
-  let at = min(k, vec4u(min(params.k, CACHE_FLOATS) - 1u)); // in-row lanes are cached (block_cached)
+  let at = load_k(br, lead); // below CACHE_FLOATS when block_cached
   let dy = vec4f(dy_cache[at.x], dy_cache[at.y], dy_cache[at.z], dy_cache[at.w]);
   let dl = vec4f(dl_cache[at.x], dl_cache[at.y], dl_cache[at.z], dl_cache[at.w]);
   return Grads(select(vec4f(0.0), dy, inside), select(vec4f(0.0), dl, inside));

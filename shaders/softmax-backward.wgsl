@@ -27,7 +27,7 @@ fn stash_store(x: Lanes, br: u32, lead: u32, logit_row: u32) {
 // Read by the invocation that stored the block, so no barrier is needed.
 fn stash_load(br: u32, lead: u32, logit_row: u32) -> Lanes {
   let k = lane_k(br, lead);
-  let at = vec4u(logit_row) + min(k, vec4u(params.k - 1u));
+  let at = vec4u(logit_row) + load_k(br, lead);
   return lanes_from_v(vec4f(d_logits[at.x], d_logits[at.y], d_logits[at.z], d_logits[at.w]), k);
 }
 
@@ -40,7 +40,7 @@ struct Grads {
 fn read_grads(br: u32, lead: u32, grad_row: u32) -> Grads {
   let k = lane_k(br, lead);
   let inside = k < vec4u(params.k);
-  let at = vec4u(grad_row) + min(k, vec4u(params.k - 1u));
+  let at = vec4u(grad_row) + load_k(br, lead);
   var out: Grads;
   if (HAS_DY) {
     out.dy = select(vec4f(0.0), vec4f(dy[at.x], dy[at.y], dy[at.z], dy[at.w]), inside);

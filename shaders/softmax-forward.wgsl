@@ -15,6 +15,17 @@ fn lane_k(br: u32, lead: u32) -> vec4u {
   return vec4u(4u * br - lead) + vec4u(0u, 1u, 2u, 3u);
 }
 
+// The last element of the row that block br holds.
+fn block_last(br: u32, lead: u32) -> u32 {
+  return min(4u * br + 3u - lead, params.k - 1u);
+}
+
+// Where each lane of block br loads from: itself inside the row, else block_last, so lanes outside the row
+// (whose values are discarded) never read an element another invocation writes.
+fn load_k(br: u32, lead: u32) -> vec4u {
+  return min(lane_k(br, lead), vec4u(block_last(br, lead)));
+}
+
 // Lanes from stored v (row-cache.wgsl, the stash): masked elements are stored as -inf. An invalid logit reads
 // back as FINITE: its row's outputs are NaN regardless.
 fn lanes_from_v(v: vec4f, k: vec4u) -> Lanes {
@@ -28,8 +39,8 @@ fn v_to_store(x: Lanes) -> vec4f {
 
 fn row_lanes(pos: vec2u, lead: u32, br: u32, logit_row: u32) -> Lanes {
   let k = lane_k(br, lead);
-  // Lanes outside the row load a clamped (valid) element and are then marked MASKED: no branches.
-  let at = vec4u(logit_row) + min(k, vec4u(params.k - 1u));
+  // Lanes outside the row load an element of the row (load_k) and are then marked MASKED: no branches.
+  let at = vec4u(logit_row) + load_k(br, lead);
   let l = vec4f(logits[at.x], logits[at.y], logits[at.z], logits[at.w]);
   let noise = gumbel_from_bits(row_block_words(pos, br));
   return Lanes(l + noise, select(vec4u(MASKED), classify(l), k < vec4u(params.k)));

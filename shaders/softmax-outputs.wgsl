@@ -36,7 +36,7 @@ fn stash_store(x: Lanes, br: u32, lead: u32, out_row: u32) {
 // Read by the invocation that stored the block, so no barrier is needed.
 fn stash_load(br: u32, lead: u32, out_row: u32) -> Lanes {
   let k = lane_k(br, lead);
-  let at = vec4u(out_row) + min(k, vec4u(params.k - 1u));
+  let at = vec4u(out_row) + load_k(br, lead);
   var v: vec4f;
   if (WRITE_LOG_SOFTMAX) {
     v = vec4f(log_softmax_out[at.x], log_softmax_out[at.y], log_softmax_out[at.z], log_softmax_out[at.w]);
