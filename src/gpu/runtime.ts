@@ -157,18 +157,18 @@ class GpuRuntime implements GumbelRuntime {
     this.#health.check();
     if (this.#batch) throw new Error('gumbel-webgpu: batch() calls do not nest');
     const batch = { encoder: this.device.createCommandEncoder({ label: 'batch' }), outputs: [] as GpuTensor[] };
-    this.#batch = batch;
     let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      for (const t of batch.outputs) t.destroy();
-      throw error;
-    } finally {
-      this.#batch = null;
-    }
-    await this.#run('batch', batch.outputs, () => {}, batch.encoder);
-    return result;
+    // The scopes span the whole batch, so pipelines and bind groups its ops create are checked too.
+    await this.#checked('batch', batch.outputs, async () => {
+      this.#batch = batch;
+      try {
+        result = await work();
+      } finally {
+        this.#batch = null;
+      }
+      this.ctx.submit(batch.encoder);
+    });
+    return result!;
   }
 
   poolStats(): PoolStats {
@@ -218,28 +218,37 @@ class GpuRuntime implements GumbelRuntime {
     return new GpuTensor(this, shape, dtype, size, this.ctx.pool.acquire(bytes, TENSOR_USAGE, label));
   }
 
-  /**
-   * Encodes and submits one op (or, with `encoder`, a batch's encoder) inside validation and out-of-memory
-   * scopes; on an error, frees its outputs and rejects. Inside a batch, only encodes.
-   */
-  async #run(label: string, outputs: GpuTensor[], encode: (encoder: GPUCommandEncoder) => void, encoder?: GPUCommandEncoder): Promise<void> {
+  /** Encodes and submits one op (see #checked); inside a batch, only encodes into the batch's encoder. */
+  async #run(label: string, outputs: GpuTensor[], encode: (encoder: GPUCommandEncoder) => void): Promise<void> {
     if (this.#batch) {
       this.#batch.outputs.push(...outputs);
       encode(this.#batch.encoder);
       return;
     }
+    await this.#checked(label, outputs, () => {
+      const encoder = this.device.createCommandEncoder({ label });
+      encode(encoder);
+      this.ctx.submit(encoder);
+    });
+  }
+
+  /**
+   * Runs `work` inside validation and out-of-memory scopes; on an error, frees `outputs` and rejects. Synchronous
+   * work is not awaited and both pops are issued at once, so the scopes of calls issued without awaiting nest
+   * instead of interleaving; asynchronous work (a batch) holds its scopes while every op of this runtime goes
+   * into the batch.
+   */
+  async #checked(label: string, outputs: GpuTensor[], work: () => void | Promise<void>): Promise<void> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     let thrown: unknown = null;
     try {
-      encoder ??= this.device.createCommandEncoder({ label });
-      encode(encoder);
-      this.ctx.submit(encoder);
+      const pending = work();
+      if (pending) await pending;
     } catch (error) {
       thrown = error;
     }
-    const validation = await this.device.popErrorScope();
-    const outOfMemory = await this.device.popErrorScope();
+    const [validation, outOfMemory] = await Promise.all([this.device.popErrorScope(), this.device.popErrorScope()]);
     const gpuError = validation ?? outOfMemory;
     if (thrown || gpuError) {
       for (const t of outputs) t.destroy();

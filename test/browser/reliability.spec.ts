@@ -110,6 +110,29 @@ test('a GPU validation error rejects that call, frees its outputs, and the runti
   expect(r.same).toBe(true);
 });
 
+test('a GPU validation error inside batch() rejects the batch and frees the outputs of all its ops', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rt = window.rt;
+    const good = rt.tensor(Float32Array.from({ length: 80 }, (_, i) => Math.cos(i)), [8, 10]);
+    const broken = rt.tensor(Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)), [8, 10]);
+    (broken as unknown as { buffer: GPUBuffer }).buffer.destroy();
+    const inUse = rt.poolStats().inUse;
+    const error = await rt
+      .batch(async () => {
+        await rt.gumbelSoftmax(good, { tau: 1, seed: 1 });
+        await rt.gumbelSoftmax(broken, { tau: 1, seed: 1 });
+      })
+      .then(() => 'resolved', (e: Error) => e.message);
+    const inUseAfter = rt.poolStats().inUse;
+    const after = Array.from(await (await rt.gumbelSoftmax(good, { tau: 1, seed: 1, outputs: ['index'] })).index.read());
+    good.destroy();
+    return { error, inUse, inUseAfter, after };
+  });
+  expect(r.error).toMatch(/^gumbel-webgpu: batch failed on the GPU: .*destroyed/i);
+  expect(r.inUseAfter).toBe(r.inUse); // both calls' y and index were given back
+  expect(r.after.every((i) => i < 10)).toBe(true);
+});
+
 test('10,000 forward + backward calls whose tensors are destroyed keep the buffer pool bounded', async ({ gpuPage }) => {
   test.setTimeout(600_000);
   const r = await gpuPage.evaluate(async () => {
