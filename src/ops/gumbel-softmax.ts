@@ -122,12 +122,22 @@ function rowChunks(ctx: GpuContext, plan: SoftmaxPlan, first: number, end: numbe
   return chunks;
 }
 
+/**
+ * The binding of elements [first, end) of a buffer, and the element index where it starts: the whole buffer
+ * when `whole` (everything fits one binding), the placeholder for binding `name` when there is no buffer.
+ */
+function bindRange(ctx: GpuContext, buffer: GPUBuffer | null, name: string, whole: boolean, first: number, end: number) {
+  if (!buffer) return { binding: ctx.unused(name), base: 0 };
+  return whole ? { binding: buffer, base: 0 } : ctx.elementRange(buffer, first, end);
+}
+
 /** The bindings of logits-shaped buffers (logits, dLogits) and taus for a chunk, and their bases. */
 function logitBindings(ctx: GpuContext, plan: SoftmaxPlan, c: RowChunk, logitsWhole: boolean, logits: GPUBuffer, taus: GPUBuffer | null) {
   const r1 = c.r0 + (c.g1 - c.g0);
-  const l = logitsWhole ? { binding: logits, base: 0 } : ctx.elementRange(logits, c.r0 * plan.K, r1 * plan.K);
-  const t = !taus ? { binding: ctx.unused('taus'), base: 0 } : logitsWhole ? { binding: taus, base: 0 } : ctx.elementRange(taus, c.r0, r1);
-  return { logits: l, taus: t };
+  return {
+    logits: bindRange(ctx, logits, 'logits', logitsWhole, c.r0 * plan.K, r1 * plan.K),
+    taus: bindRange(ctx, taus, 'taus', logitsWhole, c.r0, r1),
+  };
 }
 
 /**
@@ -150,11 +160,9 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
     STASH: Number(ctx.stash),
   };
   for (const c of rowChunks(ctx, plan, 0, rows, whole, logitsWhole)) {
-    const range = (buffer: GPUBuffer | null, name: string, first: number, end: number) =>
-      !buffer ? { binding: ctx.unused(name), base: 0 } : whole ? { binding: buffer, base: 0 } : ctx.elementRange(buffer, first, end);
-    const y = range(b.y, 'y_out', c.g0 * plan.K, c.g1 * plan.K);
-    const logSoftmax = range(b.logSoftmax, 'log_softmax_out', c.g0 * plan.K, c.g1 * plan.K);
-    const index = range(b.index, 'index_out', c.g0, c.g1);
+    const y = bindRange(ctx, b.y, 'y_out', whole, c.g0 * plan.K, c.g1 * plan.K);
+    const logSoftmax = bindRange(ctx, b.logSoftmax, 'log_softmax_out', whole, c.g0 * plan.K, c.g1 * plan.K);
+    const index = bindRange(ctx, b.index, 'index_out', whole, c.g0, c.g1);
     const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
     const bases = { out: b.y ? y.base : logSoftmax.base, index: index.base, logit: inputs.logits.base, tau: inputs.taus.base };
     const buffers = {
@@ -196,10 +204,8 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
       STASH: Number(ctx.stash),
     };
     for (const c of rowChunks(ctx, plan, s * plan.R, (s + 1) * plan.R, logitsWhole && gradsWhole, logitsWhole)) {
-      const range = (buffer: GPUBuffer | null, name: string) =>
-        !buffer ? { binding: ctx.unused(name), base: 0 } : gradsWhole ? { binding: buffer, base: 0 } : ctx.elementRange(buffer, c.g0 * plan.K, c.g1 * plan.K);
-      const dy = range(b.dy, 'dy');
-      const dl = range(b.dLogSoftmax, 'dl');
+      const dy = bindRange(ctx, b.dy, 'dy', gradsWhole, c.g0 * plan.K, c.g1 * plan.K);
+      const dl = bindRange(ctx, b.dLogSoftmax, 'dl', gradsWhole, c.g0 * plan.K, c.g1 * plan.K);
       const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
       const dLogits = logitBindings(ctx, plan, c, logitsWhole, b.dLogits, null).logits; // same shape, same base
       const bases = { out: b.dy ? dy.base : dl.base, index: 0, logit: inputs.logits.base, tau: inputs.taus.base };
