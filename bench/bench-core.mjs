@@ -77,9 +77,9 @@ const QUERY_RESOLVE = 0x200;
  * GPU time from timestamp queries, where the device has them: while started, every compute pass encoded on
  * any command encoder (this package's, the baselines', TF.js's) gets a begin and end timestamp, by wrapping
  * GPUCommandEncoder.beginComputePass, so each implementation is timed without changing it. stop() returns the
- * summed pass durations in ms. null without the feature.
+ * summed pass durations in ms; restore() unwraps. null without the feature.
  */
-function makeGpuTimer(device) {
+export function makeGpuTimer(device) {
   if (!device.features.has('timestamp-query')) return null;
   const capacity = 4096;
   const querySet = device.createQuerySet({ type: 'timestamp', count: capacity });
@@ -113,6 +113,9 @@ function makeGpuTimer(device) {
       let ns = 0n;
       for (let i = 0; i < next; i += 2) if (t[i + 1] > t[i]) ns += t[i + 1] - t[i];
       return Number(ns) / 1e6;
+    },
+    restore() {
+      proto.beginComputePass = begin;
     },
   };
 }
@@ -249,14 +252,14 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
 
     // Correctness on this adapter before timing: the GPU's y and dLogits against the CPU fallback's.
     let check = {};
-    if (n <= 1 << 20) {
-      const cl = cpu.tensor(data, [R, K]);
+    const cl = n <= 1 << 20 ? cpu.tensor(data, [R, K]) : null; // the CPU fallback's copy of the logits
+    if (cl) {
       const cdy = cpu.tensor(dyData, [R, K]);
       const [g, c] = [await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1 }), await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1 })];
       const [gd, cd] = [await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, dy }), await cpu.gumbelSoftmaxBackward({ logits: cl, tau: TAU, seed: 1, dy: cdy })];
       check = { maxAbsDiffY: maxAbsDiff(await g.y.read(), await c.y.read()), maxAbsDiffDLogits: maxAbsDiff(await gd.read(), await cd.read()) };
       log(`${workload.padEnd(12)} GPU vs CPU fallback: max |dy| ${check.maxAbsDiffY.toExponential(2)}, max |dLogits| ${check.maxAbsDiffDLogits.toExponential(2)}`);
-      for (const t of [g.y, g.index, c.y, c.index, gd, cd, cl, cdy]) t.destroy();
+      for (const t of [g.y, g.index, c.y, c.index, gd, cd, cdy]) t.destroy();
     }
 
     const forward = (runtime, input, outputs, hard) => async (i) => {
@@ -307,8 +310,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
         for (const t of Object.values(step)) t.destroy();
       }, reps, timer), copyT);
     }
-    if (n <= 1 << 20) {
-      const cl = cpu.tensor(data, [R, K]);
+    if (cl) {
       add('CPU fallback forward soft', await time(async (i) => {
         const o = await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
         o.y.destroy();
@@ -332,6 +334,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
     logits.destroy();
     dy.destroy();
   }
+  timer?.restore();
   return { adapter: rt.adapterInfo, date: new Date().toISOString(), reps, timestamps: timer !== null, rows };
 }
 

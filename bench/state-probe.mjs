@@ -1,44 +1,13 @@
-// node bench/state-probe.mjs: a probe for the slow state seen on an NVIDIA H100 (README, "Performance"). On the
-// first device of a process, after a forward over more than about 35 MB of logits, every later forward on that
-// device ran about 5x slower. Each scenario below runs on a new device and prints the GPU ms (timestamp
-// queries) of 6 repetitions of the index-only forward (pass 1 of the kernel) at each step.
-import { create, globals } from 'webgpu';
+// node bench/state-probe.mjs: a probe for the slow state seen on an NVIDIA H100 (README, "Performance"). After
+// a forward over more rows than before (300 or 512 rows of 32768 after 256), every later forward on that device
+// ran about 5x slower. Each scenario below runs on a new device and prints the GPU ms (timestamp queries) of 6
+// repetitions of the index-only forward (pass 1 of the kernel) at each step.
+import { create } from 'webgpu';
 import { createGumbel } from '../dist/index.js';
+import { makeGpuTimer } from './bench-core.mjs';
 
-Object.assign(globalThis, globals);
 const gpu = create(['disable-dawn-features=timestamp_quantization']);
 const K = 32768;
-
-/** GPU ms of the compute passes encoded between start() and stop(), from timestamp queries. */
-function passTimer(device) {
-  const querySet = device.createQuerySet({ type: 'timestamp', count: 64 });
-  const resolved = device.createBuffer({ size: 512, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const staging = device.createBuffer({ size: 512, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const proto = Object.getPrototypeOf(device.createCommandEncoder());
-  const begin = proto.beginComputePass;
-  let next = 0;
-  proto.beginComputePass = function (descriptor = {}) {
-    const timestampWrites = { querySet, beginningOfPassWriteIndex: next, endOfPassWriteIndex: next + 1 };
-    next += 2;
-    return begin.call(this, { ...descriptor, timestampWrites });
-  };
-  return {
-    start: () => (next = 0),
-    async stop() {
-      const encoder = device.createCommandEncoder();
-      encoder.resolveQuerySet(querySet, 0, next, resolved, 0);
-      encoder.copyBufferToBuffer(resolved, 0, staging, 0, next * 8);
-      device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ, 0, next * 8);
-      const t = new BigInt64Array(staging.getMappedRange(0, next * 8).slice(0));
-      staging.unmap();
-      let ns = 0n;
-      for (let i = 0; i < next; i += 2) ns += t[i + 1] - t[i];
-      return Number(ns) / 1e6;
-    },
-    restore: () => (proto.beginComputePass = begin),
-  };
-}
 
 async function forwardMs(rt, timer, rows) {
   const logits = rt.tensor(Float32Array.from({ length: rows * K }, (_, i) => Math.sin(i * 0.618) * 3), [rows, K]);
@@ -60,7 +29,7 @@ const scenarios = [
 ];
 for (const [name, steps] of scenarios) {
   const rt = await createGumbel({ backend: 'webgpu', gpu });
-  const timer = passTimer(rt.device);
+  const timer = makeGpuTimer(rt.device);
   console.log(`${name}, ${rt.adapterInfo.description}:`);
   for (const rows of steps) console.log(`  ${await forwardMs(rt, timer, rows)}`);
   timer.restore();
