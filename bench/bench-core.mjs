@@ -120,21 +120,91 @@ export function makeGpuTimer(device) {
   };
 }
 
+// Real GPUs lower their clocks when idle. On an NVIDIA H100 (nvidia-smi, bench/state-probe.mjs) the SM clock
+// fell from 1980 to 345 MHz during pauses of ~0.1 s (building input data, readbacks, a sleep) and short timed
+// runs did not bring it back: kernels ran 2-5x slower. So every timed repetition starts on a GPU that has just
+// been kept busy: a throwaway integer loop, submitted and awaited until `ms` have passed.
+const SPIN_WGSL = `
+@group(0) @binding(0) var<uniform> iterations: u32;
+@group(0) @binding(1) var<storage, read_write> sink: array<u32>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  var x = vec4u(gid.x, gid.x ^ 1u, gid.x ^ 2u, gid.x ^ 3u); // four independent chains keep the ALUs full
+  for (var i = 0u; i < iterations; i++) { x = x * 1664525u + 1013904223u; }
+  if (all(x == vec4u(0x9e3779b9u))) { sink[0] = x.x; } // keeps the loop from being optimized away
+}`;
+
+/** Returns busy(ms): keeps the GPU running a spin kernel for `ms` of wall-clock time, untimed. */
+export function makeClockWarmer(device) {
+  const module = device.createShaderModule({ label: 'bench clock warmer', code: SPIN_WGSL });
+  const pipeline = device.createComputePipeline({ label: 'bench clock warmer', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const iterations = device.createBuffer({ size: 16, usage: UNIFORM | COPY_DST });
+  const sink = device.createBuffer({ size: 16, usage: STORAGE });
+  const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [iterations, sink].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const spin = async (n) => {
+    device.queue.writeBuffer(iterations, 0, new Uint32Array([n]));
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    for (let i = 0; i < 4; i++) pass.dispatchWorkgroups(2048);
+    pass.end();
+    const t0 = performance.now();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - t0;
+  };
+  let n = 0;
+  return async (ms) => {
+    if (n === 0) {
+      // Grow the loop until a submit's work takes about 2 ms beyond an empty submit's round trip, so the GPU
+      // is busy most of the time rather than waiting on the round trips between submits.
+      const roundTrip = Math.min(await spin(0), await spin(0), await spin(0));
+      for (n = 1; (await spin(n)) - roundTrip < 2 && n < 2 ** 24; n *= 2);
+    }
+    const t0 = performance.now();
+    do await spin(n); while (performance.now() - t0 < ms);
+  };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Times fn (which must wait for its GPU work) after two warm-ups: wall-clock and, with a timer, GPU ms. */
-async function time(fn, reps, timer) {
+/** GPU time of the busy spell before a kernel's warm-ups, and before each timed repetition (ms of wall-clock). */
+const WARM_START_MS = 300;
+const WARM_REP_MS = 20;
+
+/**
+ * Times fn (which must wait for its GPU work) after two warm-ups: wall-clock and, with a timer, GPU ms.
+ * `gpu` ({ timer, busy }) times GPU work: timestamps where the adapter has them, clocks kept up by busy();
+ * null for CPU work.
+ */
+async function time(fn, reps, gpu) {
+  await gpu?.busy(WARM_START_MS);
   for (let i = 0; i < 2; i++) await fn(i);
   const wall = [];
-  const gpu = [];
+  const gpuMs = [];
+  const timer = gpu?.timer;
   for (let i = 0; i < reps; i++) {
+    await gpu?.busy(WARM_REP_MS);
     timer?.start();
     const t0 = performance.now();
     await fn(i + 2);
     wall.push(performance.now() - t0);
-    if (timer) gpu.push(await timer.stop());
+    if (timer) gpuMs.push(await timer.stop());
   }
-  return { median: median(wall), min: Math.min(...wall), max: Math.max(...wall), gpu: timer ? median(gpu) : null, reps };
+  return { median: median(wall), min: Math.min(...wall), max: Math.max(...wall), gpu: timer ? median(gpuMs) : null, reps };
+}
+
+/**
+ * Times CPU work per call. Small workloads run enough calls per repetition to cover 2^16 elements, so a
+ * repetition is long against the clock's resolution and the JIT has warmed up; large ones 3 repetitions.
+ */
+async function timeCpu(fn, n, reps) {
+  const calls = Math.max(1, Math.floor(2 ** 16 / n));
+  const t = await time(async (i) => {
+    for (let c = 0; c < calls; c++) await fn(i * calls + c);
+  }, n <= 2 ** 16 ? reps : Math.min(reps, 3), null);
+  return { ...t, median: t.median / calls, min: t.min / calls, max: t.max / calls, callsPerRep: calls };
 }
 
 function dispatchOnce(device, pipeline, buffers, groups) {
@@ -221,6 +291,7 @@ const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]
 export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads = WORKLOADS, variants = [], tf = null } = {}) {
   const device = rt.device;
   const timer = makeGpuTimer(device);
+  const gpu = { timer, busy: makeClockWarmer(device) };
   const rows = [];
   for (const [R, K] of workloads) {
     const n = R * K;
@@ -236,17 +307,17 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       const row = { workload, variant, ...t, ratioToCopy: copy ? ratio(t, copy) : 1, ...extra };
       rows.push(row);
       const gpu = t.gpu === null ? '' : `, GPU ${t.gpu.toFixed(3)} ms`;
-      log(`${workload.padEnd(12)} ${variant.padEnd(40)} ${t.median.toFixed(2).padStart(9)} ms (${t.min.toFixed(2)} to ${t.max.toFixed(2)})${gpu}`);
+      log(`${workload.padEnd(12)} ${variant.padEnd(40)} ${t.median.toPrecision(3).padStart(9)} ms (${t.min.toPrecision(3)} to ${t.max.toPrecision(3)})${gpu}`);
       return row;
     };
     // Floors: reading the logits and writing one output of the same size; for the backward, reading
     // logits and dy and writing dLogits.
     const copy = makeCopy(device, 4 * n, 4 * n);
-    const copyT = await time(() => copy.run(), reps, timer);
+    const copyT = await time(() => copy.run(), reps, gpu);
     copy.destroy();
     add('copy kernel (memory floor)', copyT);
     const copy3 = makeCopy(device, 8 * n, 4 * n);
-    const copy3T = await time(() => copy3.run(), reps, timer);
+    const copy3T = await time(() => copy3.run(), reps, gpu);
     copy3.destroy();
     add('copy kernel, backward bytes', copy3T);
 
@@ -267,35 +338,35 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       await device.queue.onSubmittedWorkDone();
       for (const t of Object.values(o)) t.destroy();
     };
-    add('forward soft (y)', await time(forward(rt, logits, ['y'], false), reps, timer), copyT, check);
-    add('forward hard (y, index)', await time(forward(rt, logits, ['y', 'index'], true), reps, timer), copyT);
-    add('forward logSoftmax', await time(forward(rt, logits, ['logSoftmax'], false), reps, timer), copyT);
+    add('forward soft (y)', await time(forward(rt, logits, ['y'], false), reps, gpu), copyT, check);
+    add('forward hard (y, index)', await time(forward(rt, logits, ['y', 'index'], true), reps, gpu), copyT);
+    add('forward logSoftmax', await time(forward(rt, logits, ['logSoftmax'], false), reps, gpu), copyT);
     for (const v of variants) {
       const input = v.rt.tensor(data, [R, K]);
-      add(`forward soft (y), ${v.name}`, await time(forward(v.rt, input, ['y'], false), reps, timer), copyT);
+      add(`forward soft (y), ${v.name}`, await time(forward(v.rt, input, ['y'], false), reps, gpu), copyT);
       input.destroy();
     }
     add('backward (dy)', await time(async (i) => {
       const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
       await device.queue.onSubmittedWorkDone();
       g.destroy();
-    }, reps, timer), copy3T);
+    }, reps, gpu), copy3T);
     const unfused = makeUnfused(rt, R, K, logits);
-    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), reps, timer), copyT);
+    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), reps, gpu), copyT);
     unfused.destroy();
     add('forward soft (y) + readback', await time(async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
       await o.y.read();
       o.y.destroy();
-    }, reps, timer), copyT);
+    }, reps, gpu), copyT);
     add('forward logSoftmax + readback', await time(async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['logSoftmax'] });
       await o.logSoftmax.read();
       o.logSoftmax.destroy();
-    }, reps, timer), copyT);
+    }, reps, gpu), copyT);
     if (tf) {
       const chain = await makeTfjs(tf, R, K, data);
-      add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), reps, timer), copyT);
+      add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), reps, gpu), copyT);
       chain.destroy();
     }
     if (R === 14 && K === 8) {
@@ -308,15 +379,15 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
         });
         await step.index.read();
         for (const t of Object.values(step)) t.destroy();
-      }, reps, timer), copyT);
+      }, reps, gpu), copyT);
     }
     if (cl) {
-      add('CPU fallback forward soft', await time(async (i) => {
+      add('CPU fallback forward soft', await timeCpu(async (i) => {
         const o = await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
         o.y.destroy();
-      }, Math.min(reps, 3), null), copyT);
+      }, n, reps), copyT);
       cl.destroy();
-      add('plain JS loop, Math.random', await time(async () => {
+      add('plain JS loop, Math.random', await timeCpu(async () => {
         const y = new Float32Array(n);
         for (let r = 0; r < R; r++) {
           let m = -Infinity;
@@ -329,7 +400,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
           for (let k = 0; k < K; k++) s += y[r * K + k] = Math.exp(y[r * K + k] - m);
           for (let k = 0; k < K; k++) y[r * K + k] /= s;
         }
-      }, Math.min(reps, 3), null), copyT);
+      }, n, reps), copyT);
     }
     logits.destroy();
     dy.destroy();

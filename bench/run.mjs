@@ -65,6 +65,6 @@ const timing = result.timestamps ? 'GPU ms from timestamp queries (sum of comput
 console.log(`\nadapter: ${adapter} (${result.host}); median of ${result.reps} after 2 warm-up runs; wall ms waits with onSubmittedWorkDone or a readback; ${timing}; x copy compares GPU ms where there are timestamps`);
 console.log(`${'workload'.padEnd(12)} ${'variant'.padEnd(54)} ${'wall ms'.padStart(9)} ${'GPU ms'.padStart(9)} ${'x copy'.padStart(7)}`);
 const gpuMs = (r) => (r.gpu === null ? '' : r.gpu.toFixed(3));
-for (const r of result.rows) console.log(`${r.workload.padEnd(12)} ${r.variant.padEnd(54)} ${r.median.toFixed(2).padStart(9)} ${gpuMs(r).padStart(9)} ${r.ratioToCopy.toFixed(2).padStart(7)}`);
+for (const r of result.rows) console.log(`${r.workload.padEnd(12)} ${r.variant.padEnd(54)} ${r.median.toPrecision(3).padStart(9)} ${gpuMs(r).padStart(9)} ${r.ratioToCopy.toFixed(2).padStart(7)}`);
 console.log(`results: ${file}`);
 process.exit(0);

@@ -1,37 +1,139 @@
 // node bench/state-probe.mjs: a probe for the slow state seen on an NVIDIA H100 (README, "Performance"). After
 // a forward over more rows than before (300 or 512 rows of 32768 after 256), every later forward on that device
-// ran about 5x slower. Each scenario below runs on a new device and prints the GPU ms (timestamp queries) of 6
-// repetitions of the index-only forward (pass 1 of the kernel) at each step.
+// ran about 5x slower. Each scenario runs on a new device; each step prints the median GPU ms (timestamp queries)
+// of 6 index-only forwards (pass 1 of the kernel) and of 6 copies reading the same logits buffer, and, where
+// nvidia-smi exists, the SM and memory clocks and performance state right after the step.
+import { execFileSync } from 'node:child_process';
 import { create } from 'webgpu';
 import { createGumbel } from '../dist/index.js';
-import { makeGpuTimer } from './bench-core.mjs';
+import { makeClockWarmer, makeGpuTimer } from './bench-core.mjs';
 
 const gpu = create(['disable-dawn-features=timestamp_quantization']);
 const K = 32768;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function forwardMs(rt, timer, rows) {
-  const logits = rt.tensor(Float32Array.from({ length: rows * K }, (_, i) => Math.sin(i * 0.618) * 3), [rows, K]);
+function clocks() {
+  try {
+    const q = 'clocks.sm,clocks.mem,pstate,power.draw,clocks_event_reasons.active';
+    return execFileSync('nvidia-smi', [`--query-gpu=${q}`, '--format=csv,noheader'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'no nvidia-smi';
+  }
+}
+
+const COPY = `
+@group(0) @binding(0) var<storage, read> src: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec3u) {
+  let i = g.x + g.y * n.x * 256u;
+  if (i < arrayLength(&dst)) { dst[i] = src[i]; }
+}`;
+
+function makeCopy(device, src) {
+  const dst = device.createBuffer({ size: src.size, usage: 0x80 });
+  const module = device.createShaderModule({ code: COPY });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [src, dst].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const groups = src.size / 16 / 256;
+  return async () => {
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(Math.min(groups, 65535), Math.ceil(groups / 65535));
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  };
+}
+
+async function gpuMs(timer, fn) {
   const ms = [];
   for (let i = 0; i < 6; i++) {
     timer.start();
-    const { index } = await rt.gumbelSoftmax(logits, { tau: 0.7, seed: 1, offset: i * rows * K, outputs: ['index'] });
-    await rt.device.queue.onSubmittedWorkDone();
-    ms.push((await timer.stop()).toFixed(3));
-    index.destroy();
+    await fn(i);
+    ms.push(await timer.stop());
   }
-  logits.destroy();
-  return `${rows} x ${K}: ${ms.join(' ')}`;
+  return median(ms).toFixed(3);
 }
 
-const scenarios = [
-  ['rows 256, 264, 256, 300, 256', [256, 264, 256, 300, 256]],
-  ['rows 256, 512, 256 (a later device)', [256, 512, 256]],
-];
-for (const [name, steps] of scenarios) {
+async function step(rt, timer, logits) {
+  const rows = logits.shape[0];
+  const forward = await gpuMs(timer, async (i) => {
+    const { index } = await rt.gumbelSoftmax(logits, { tau: 0.7, seed: 1, offset: i * rows * K, outputs: ['index'] });
+    await rt.device.queue.onSubmittedWorkDone();
+    index.destroy();
+  });
+  const copy = await gpuMs(timer, makeCopy(rt.device, logits.buffer));
+  console.log(`  ${rows} x ${K}: forward ${forward} ms, copy ${copy} ms | ${clocks()}`);
+}
+
+const tensor = (rt, rows) => rt.tensor(Float32Array.from({ length: rows * K }, (_, i) => Math.sin(i * 0.618) * 3), [rows, K]);
+
+const scenarios = {
+  'A: 256 (X), 300, X again, a new 256': async (rt, timer) => {
+    const x = tensor(rt, 256);
+    await step(rt, timer, x);
+    await step(rt, timer, tensor(rt, 300));
+    await step(rt, timer, x);
+    await step(rt, timer, tensor(rt, 256));
+  },
+  'B: 256 (X), idle 3 s, X, idle 3 s, X': async (rt, timer) => {
+    const x = tensor(rt, 256);
+    await step(rt, timer, x);
+    await sleep(3000);
+    await step(rt, timer, x);
+    await sleep(3000);
+    await step(rt, timer, x);
+  },
+  'C: 300 first, then 256': async (rt, timer) => {
+    await step(rt, timer, tensor(rt, 300));
+    await step(rt, timer, tensor(rt, 256));
+  },
+};
+// After 1.5 s idle: how long must the GPU be kept busy before a forward runs at full speed?
+async function warmUps(rt, timer) {
+  const busy = makeClockWarmer(rt.device);
+  const x = tensor(rt, 256);
+  const once = (i) => gpuMs1(timer, async () => {
+    const { index } = await rt.gumbelSoftmax(x, { tau: 0.7, seed: 1, offset: i * 256 * K, outputs: ['index'] });
+    await rt.device.queue.onSubmittedWorkDone();
+    index.destroy();
+  });
+  await busy(0);
+  for (const ms of [0, 2, 10, 50, 200, 1000]) {
+    await sleep(1500);
+    await busy(ms);
+    console.log(`  idle 1.5 s, busy ${ms} ms: forward ${await once(0)} ms | ${clocks()}`);
+  }
+  for (const each of [2, 10]) {
+    await sleep(1500);
+    await busy(200);
+    const ms = [];
+    for (let i = 0; i < 10; i++) {
+      await busy(each);
+      ms.push(await once(i));
+    }
+    console.log(`  idle 1.5 s, busy 200 ms, then busy ${each} ms before each of 10: ${ms.join(' ')} | ${clocks()}`);
+  }
+}
+
+async function gpuMs1(timer, fn) {
+  timer.start();
+  await fn();
+  return (await timer.stop()).toFixed(3);
+}
+scenarios['D: keeping the clocks up'] = warmUps;
+
+console.log(`before: ${clocks()}`);
+// node bench/state-probe.mjs D: only the scenarios whose names start with D.
+const only = process.argv[2] ?? '';
+for (const [name, run] of Object.entries(scenarios).filter(([n]) => n.startsWith(only))) {
   const rt = await createGumbel({ backend: 'webgpu', gpu });
   const timer = makeGpuTimer(rt.device);
   console.log(`${name}, ${rt.adapterInfo.description}:`);
-  for (const rows of steps) console.log(`  ${await forwardMs(rt, timer, rows)}`);
+  await run(rt, timer);
   timer.restore();
   rt.destroy();
 }
