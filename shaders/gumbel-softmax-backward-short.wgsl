@@ -25,7 +25,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     }
     push_lanes(&st, x, br, row.lead, row.tau, gr.dy, gr.dl);
   }
-  let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(row.tau);
+  let row_ok = row_valid(st, row.tau);
   let ln_s = ln_accurate(max(st.s, 1.0));
   for (var br = 0u; br < row.blocks; br++) {
     var x: Lanes;

@@ -26,7 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     }
     push_lanes(&st, x, br, row.lead, row.tau, vec4f(), vec4f());
   }
-  let row_ok = st.bad == 0u && st.count > 0u && tau_is_valid(row.tau);
+  let row_ok = row_valid(st, row.tau);
   let ln_s = ln_accurate(max(st.s, 1.0));
   for (var br = 0u; br < row.blocks; br++) {
     var x: Lanes; // left empty when a hard y is the only output

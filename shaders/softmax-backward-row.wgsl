@@ -1,10 +1,11 @@
-// The backward of one sample-row by a whole workgroup: one pass folds noise, logits and upstream gradients
-// into an online state, caching v (row-cache.wgsl) and the gradients in workgroup memory; a workgroup
-// reduction gives max, sum, <dy, e> and sum(dl); a second pass writes dLogits. Elements past CACHE_FLOATS
-// read their gradients again, and their v from the stash in dLogits (STASH) or from the logits and
-// regenerated noise. Requires override WG and fn reduce_state.
+// The backward of one sample-row by a whole workgroup (or of one chunk of it, row-split.wgsl): one pass
+// folds noise, logits and upstream gradients into an online state, caching v (row-cache.wgsl) and the
+// gradients in workgroup memory; a workgroup reduction gives max, sum, <dy, e> and sum(dl); a second pass
+// writes dLogits. Elements past CACHE_FLOATS read their gradients again, and their v from the stash in
+// dLogits (STASH) or from the logits and regenerated noise. Requires override WG and fn reduce_state.
 //!include softmax-backward.wgsl
 //!include row-cache.wgsl
+//!include row-split.wgsl
 
 var<workgroup> dy_cache: array<f32, CACHE_FLOATS>;
 var<workgroup> dl_cache: array<f32, CACHE_FLOATS>;
@@ -29,19 +30,14 @@ fn grads_load(br: u32, lead: u32) -> Grads {
   return Grads(select(vec4f(0.0), dy, inside), select(vec4f(0.0), dl, inside));
 }
 
-fn backward_row(li: u32, q: u32) {
-  if (q >= params.rows) {
-    return;
-  }
-  let row = row_setup(q);
-  let logit_row = row.r * params.k - params.logit_base;
-  let grad_row = row.g * params.k - params.out_base;
-
+// Folds blocks [first, end) of a row with their gradients into a state, keeping v (and the gradients) for
+// pass 2 in the cache, or v in the stash.
+fn backward_fold(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32) -> RowState {
   var st = state_empty();
-  for (var br = li; br < row.blocks; br += WG) {
+  for (var br = first + li; br < end; br += WG) {
     let x = row_lanes(row.pos, row.lead, br, logit_row);
     let gr = read_grads(br, row.lead, grad_row);
-    if (block_cached(br, row.lead)) {
+    if (cache_allowed() && block_cached(br, row.lead)) {
       cache_store(x, br, row.lead);
       grads_store(gr, br, row.lead);
     } else if (stashing()) {
@@ -49,17 +45,46 @@ fn backward_row(li: u32, q: u32) {
     }
     push_lanes(&st, x, br, row.lead, row.tau, gr.dy, gr.dl);
   }
-  let total = reduce_state(st, row.tau, li);
+  return st;
+}
 
-  let row_ok = total.bad == 0u && total.count > 0u && tau_is_valid(row.tau);
+// Pass 2 over blocks [first, end) of a row: its dLogits from the row's total state.
+fn backward_write(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32, total: RowState) {
+  let ok = row_valid(total, row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0));
-  for (var br = li; br < row.blocks; br += WG) {
-    if (block_cached(br, row.lead)) {
-      write_grads(cache_load(br, row.lead), grads_load(br, row.lead), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
+  for (var br = first + li; br < end; br += WG) {
+    if (cache_allowed() && block_cached(br, row.lead)) {
+      write_grads(cache_load(br, row.lead), grads_load(br, row.lead), br, row.lead, logit_row, total, ln_s, row.tau, ok);
     } else if (stashing()) {
-      write_grads(stash_load(br, row.lead, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
+      write_grads(stash_load(br, row.lead, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, ok);
     } else {
-      write_grads(row_lanes(row.pos, row.lead, br, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
+      write_grads(row_lanes(row.pos, row.lead, br, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, ok);
     }
   }
+}
+
+// Workgroup w of the dispatch: a whole row, or one chunk of a row in SPLIT_PHASE 1 or 2.
+fn backward_row(li: u32, w: u32) {
+  let ch = chunk_of(w);
+  if (ch.q >= params.rows) {
+    return;
+  }
+  let row = row_setup(ch.q);
+  let logit_row = row.r * params.k - params.logit_base;
+  let grad_row = row.g * params.k - params.out_base;
+  let end = chunk_end(ch, row.blocks);
+
+  var total: RowState;
+  if (SPLIT_PHASE == 2u) {
+    total = merge_partials(li, ch.q, row.tau);
+  } else {
+    total = reduce_state(backward_fold(li, row, logit_row, grad_row, ch.first, end), row.tau, li);
+    if (SPLIT_PHASE == 1u) {
+      if (li == 0u) {
+        partials[w] = total;
+      }
+      return;
+    }
+  }
+  backward_write(li, row, logit_row, grad_row, ch.first, end, total);
 }

@@ -30,6 +30,8 @@ struct SoftmaxParams {
   index_base: u32,   // element index of the first bound element of index
   logit_base: u32,   // element index of the first bound element of logits (and of dLogits in the backward)
   tau_base: u32,     // element index of the first bound element of taus
+  chunks: u32,       // workgroups per row (row-split.wgsl; 1 in the short kernels)
+  chunk_blocks: u32, // Philox blocks per workgroup of a row (row-split.wgsl)
 }
 
 // Per-row temperature from a tensor instead of params.tau.
@@ -96,6 +98,11 @@ fn state_merge(a: RowState, b: RowState, tau: f32) -> RowState {
   // An empty side contributes nothing (its s and dot are 0), whatever its placeholder max.
   let d = rescale(hi.m, lo.m, tau);
   return RowState(hi.m, hi.s + lo.s * d, hi.dot + lo.dot * d, a.sum_dl + b.sum_dl, hi.k, a.count + b.count, a.bad | b.bad, 0u);
+}
+
+// Whether a row's outputs are numbers: no invalid logit, a finite one at least, a usable temperature.
+fn row_valid(total: RowState, tau: f32) -> bool {
+  return total.bad == 0u && total.count > 0u && tau_is_valid(tau);
 }
 
 // position + g * K as 64 bits: a dispatch may address more than 2^32 words.

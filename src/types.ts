@@ -104,6 +104,13 @@ export interface CreateOptions {
    * regenerating the noise (default true; see README "Performance").
    */
   stash?: boolean;
+  /**
+   * Spread long rows over several workgroups each when there are too few rows to fill the GPU (two
+   * dispatches with the rows' partial states between them). Default true, except on adapters that run on
+   * the CPU (SwiftShader), where each workgroup has a fixed cost and more of them only add time (see README
+   * "Performance").
+   */
+  rowSplit?: boolean;
 }
 
 /** Counters of the WebGPU buffer pool (all zero on the CPU backend). */
@@ -133,6 +140,8 @@ export interface GumbelRuntime {
   readonly usesRowCache: boolean;
   /** Whether long rows past the row cache are stashed in the output buffer (see CreateOptions.stash); false on the CPU. */
   readonly usesStash: boolean;
+  /** Whether few long rows are spread over several workgroups each (see CreateOptions.rowSplit); false on the CPU. */
+  readonly usesRowSplit: boolean;
 
   /** Uploads data (length must equal the product of shape; shape defaults to [data.length]). */
   tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;

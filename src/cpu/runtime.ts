@@ -42,6 +42,7 @@ class CpuRuntime implements GumbelRuntime {
   readonly usesSubgroups = false;
   readonly usesRowCache = false;
   readonly usesStash = false;
+  readonly usesRowSplit = false;
   #destroyed = false;
 
   assertUsable(): void {

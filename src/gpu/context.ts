@@ -7,7 +7,7 @@ import { foldDispatch, packParams, PipelineCache, type Bindings, type ParamValue
 export class GpuContext {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
-  /** Uniform buffers of the work being encoded; released once it is submitted. */
+  /** Uniform and scratch buffers of the work being encoded; released once it is submitted. */
   #transient: GPUBuffer[] = [];
   /** Placeholder buffers by binding name (see unused()). */
   readonly #unused = new Map<string, GPUBuffer>();
@@ -16,12 +16,14 @@ export class GpuContext {
    * `subgroups`: whether kernels may use subgroup operations (feature and WGSL subgroup_id present).
    * `rowCache`: whether the Gumbel-Softmax kernels keep long rows in workgroup memory.
    * `stash`: whether they keep the rest of a long row in the output buffer between their passes.
+   * `rowSplit`: whether few long rows get several workgroups each.
    */
   constructor(
     readonly device: GPUDevice,
     readonly subgroups: boolean,
     readonly rowCache: boolean,
     readonly stash: boolean,
+    readonly rowSplit: boolean,
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);
@@ -34,7 +36,8 @@ export class GpuContext {
   unused(binding: string): GPUBuffer {
     let buffer = this.#unused.get(binding);
     if (!buffer) {
-      buffer = this.device.createBuffer({ label: `unused ${binding}`, size: 16, usage: BufferUsage.STORAGE });
+      // 32 bytes: one element of any binding here (the largest is a RowState in row-split.wgsl).
+      buffer = this.device.createBuffer({ label: `unused ${binding}`, size: 32, usage: BufferUsage.STORAGE });
       this.#unused.set(binding, buffer);
     }
     return buffer;
@@ -45,6 +48,13 @@ export class GpuContext {
     const data = packParams(spec, values);
     const buffer = this.pool.acquire(data.byteLength, BufferUsage.UNIFORM | BufferUsage.COPY_DST, `${spec.name} params`);
     this.device.queue.writeBuffer(buffer, 0, data);
+    this.#transient.push(buffer);
+    return buffer;
+  }
+
+  /** A storage buffer for intermediate results of the work being encoded, valid until the next submit. */
+  scratch(bytes: number, label: string): GPUBuffer {
+    const buffer = this.pool.acquire(bytes, BufferUsage.STORAGE, label);
     this.#transient.push(buffer);
     return buffer;
   }

@@ -18,6 +18,12 @@ export interface AcquiredDevice {
   gpu: GPU | null;
   /** The device has the `subgroups` feature and WGSL has `subgroup_id` (the subgroup kernels need both). */
   subgroups: boolean;
+  /** The adapter runs on the CPU (SwiftShader, or what the browser marks as a fallback adapter). */
+  onCpu: boolean;
+}
+
+function runsOnCpu(info: GPUAdapterInfo | undefined): boolean {
+  return info?.architecture === 'swiftshader' || (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true;
 }
 
 export function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
@@ -40,7 +46,7 @@ export async function acquireDevice(gpu: GPU | undefined, given: GPUDevice | und
   const api = gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
   if (given) {
     const info = (given as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    return { device: given, adapterInfo: describeAdapter(info), owned: false, gpu: gpu ?? null, subgroups: hasSubgroups(given, api) };
+    return { device: given, adapterInfo: describeAdapter(info), owned: false, gpu: gpu ?? null, subgroups: hasSubgroups(given, api), onCpu: runsOnCpu(info) };
   }
   if (!api) {
     throw new WebGpuUnavailableError(
@@ -58,7 +64,7 @@ export async function acquireDevice(gpu: GPU | undefined, given: GPUDevice | und
   };
   const requiredFeatures = OPTIONAL_FEATURES.filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ label: 'gumbel-webgpu', requiredLimits, requiredFeatures });
-  return { device, adapterInfo: describeAdapter(adapter.info), owned: true, gpu: api, subgroups: hasSubgroups(device, api) };
+  return { device, adapterInfo: describeAdapter(adapter.info), owned: true, gpu: api, subgroups: hasSubgroups(device, api), onCpu: runsOnCpu(adapter.info) };
 }
 
 /** Watches a device; `check()` throws the reason it became unusable, if it did. */

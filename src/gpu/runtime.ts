@@ -63,6 +63,7 @@ class GpuRuntime implements GumbelRuntime {
   readonly usesSubgroups: boolean;
   readonly usesRowCache: boolean;
   readonly usesStash: boolean;
+  readonly usesRowSplit: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
   /** The open batch (see batch()): its encoder and its ops' outputs. */
   #batch: { encoder: GPUCommandEncoder; outputs: GpuTensor[] } | null = null;
@@ -72,10 +73,12 @@ class GpuRuntime implements GumbelRuntime {
     this.device = acquired.device;
     this.adapterInfo = acquired.adapterInfo;
     const rowCache = options.rowCache ?? false;
-    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true);
+    const rowSplit = options.rowSplit ?? !acquired.onCpu;
+    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true, rowSplit);
     this.usesSubgroups = this.ctx.subgroups;
     this.usesRowCache = rowCache;
     this.usesStash = this.ctx.stash;
+    this.usesRowSplit = rowSplit;
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 

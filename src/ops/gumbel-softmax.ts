@@ -1,5 +1,6 @@
 // GPU dispatch of gumbelSoftmax and gumbelSoftmaxBackward. Rows of K <= SHORT_K get an invocation each
-// (many rows per workgroup); longer rows get a workgroup each, reduced with subgroups where available.
+// (many rows per workgroup); longer rows get a workgroup each, reduced with subgroups where available, or,
+// when there are too few rows to fill the GPU, several workgroups each (chooseRowSplit).
 import backwardKernel from '../../shaders/gumbel-softmax-backward.wgsl';
 import backwardShortKernel from '../../shaders/gumbel-softmax-backward-short.wgsl';
 import backwardSubgroupsKernel from '../../shaders/gumbel-softmax-backward-subgroups.wgsl';
@@ -10,11 +11,9 @@ import type { GpuContext } from '../gpu/context.js';
 import type { KernelSpec } from '../gpu/kernel-spec.js';
 import type { Bindings } from '../gpu/kernels.js';
 import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
+import { chooseRowSplit, ROW_STATE_BYTES, rowCacheFloats, rowWorkgroupSize, SHORT_K, WHOLE_ROWS, type RowSplit } from './row-layout.js';
 
-/** Longest row handled one invocation per row (the short kernels): beyond it a workgroup per row pays off. */
-export const SHORT_K = 64;
-
-const split = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
+const halves = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
 
 function pickKernel(ctx: GpuContext, K: number, short: KernelSpec, tree: KernelSpec, subgroups: KernelSpec): KernelSpec {
   if (K <= SHORT_K) return short;
@@ -28,11 +27,11 @@ interface Bases {
   tau: number;
 }
 
-function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases: Bases) {
+function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases: Bases, split: RowSplit) {
   return {
-    key: split(plan.pos.seed),
-    stream: split(plan.pos.stream),
-    base: split(plan.pos.offset),
+    key: halves(plan.pos.seed),
+    stream: halves(plan.pos.stream),
+    base: halves(plan.pos.offset),
     first_row: firstRow,
     rows,
     batch_rows: plan.R,
@@ -42,33 +41,16 @@ function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases:
     index_base: bases.index,
     logit_base: bases.logit,
     tau_base: bases.tau,
+    chunks: split.chunks,
+    chunk_blocks: split.chunkBlocks,
   };
 }
 
 /**
- * Invocations per row for the workgroup-per-row kernels (their WG override): about four Philox blocks per
- * invocation, a power of two from 32 to 256, so mid-length rows do not leave most of a workgroup idle.
+ * Encodes `rows` rows: an invocation each for short kernels (WG rows per workgroup); a workgroup each
+ * otherwise, or, when split, two dispatches of split.chunks workgroups per row with a scratch buffer of
+ * partial row states between them (row-split.wgsl).
  */
-export function rowWorkgroupSize(K: number): number {
-  const blocks = Math.ceil(K / 4) + 1;
-  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(blocks / 4))));
-}
-
-/** Bytes of one RowState (softmax-row.wgsl), the element of the reduction scratch arrays. */
-const ROW_STATE_BYTES = 32;
-
-/**
- * Elements of a row that the workgroup-memory cache (row-cache.wgsl) holds: what the device's workgroup
- * storage leaves after the reduction scratch, over `arrays` cached arrays (v; and dy, dl in the backward),
- * capped at the next power of two >= K so short rows do not claim memory they cannot use.
- */
-export function rowCacheFloats(device: GPUDevice, K: number, wg: number, subgroups: boolean, arrays: number): number {
-  const scratch = (subgroups ? wg / 4 : wg) * ROW_STATE_BYTES;
-  const fit = Math.floor((device.limits.maxComputeWorkgroupStorageSize - scratch) / (16 * arrays)) * 4;
-  return Math.max(4, Math.min(fit, 2 ** Math.ceil(Math.log2(K))));
-}
-
-/** Encodes `rows` rows: an invocation each for short kernels (WG rows per workgroup), a workgroup each otherwise. */
 function dispatchRows(
   ctx: GpuContext,
   encoder: GPUCommandEncoder,
@@ -78,14 +60,23 @@ function dispatchRows(
   rows: number,
   constants: Record<string, number>,
   cachedArrays: number,
+  split: RowSplit,
 ): void {
   if (K <= SHORT_K) {
     ctx.dispatch(encoder, spec, buffers, rows, constants);
     return;
   }
   const wg = rowWorkgroupSize(K);
-  const cache = ctx.rowCache ? rowCacheFloats(ctx.device, K, wg, ctx.subgroups, cachedArrays) : 4; // 4: the smallest array
-  ctx.dispatchGroups(encoder, spec, buffers, rows, { ...constants, WG: wg, CACHE_FLOATS: cache });
+  if (split.chunks === 1) {
+    const cache = ctx.rowCache ? rowCacheFloats(ctx.device, K, wg, ctx.subgroups, cachedArrays) : 4; // 4: the smallest array
+    ctx.dispatchGroups(encoder, spec, { ...buffers, partials: ctx.unused('partials') }, rows, { ...constants, WG: wg, CACHE_FLOATS: cache });
+    return;
+  }
+  // The row cache does not outlive a dispatch, so split rows keep v in the stash or regenerate it.
+  const partials = ctx.scratch(rows * split.chunks * ROW_STATE_BYTES, `${spec.name} partials`);
+  for (const phase of [1, 2]) {
+    ctx.dispatchGroups(encoder, spec, { ...buffers, partials }, rows * split.chunks, { ...constants, WG: wg, CACHE_FLOATS: 4, SPLIT_PHASE: phase });
+  }
 }
 
 export interface ForwardBuffers {
@@ -165,15 +156,16 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
     const index = bindRange(ctx, b.index, 'index_out', whole, c.g0, c.g1);
     const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
     const bases = { out: b.y ? y.base : logSoftmax.base, index: index.base, logit: inputs.logits.base, tau: inputs.taus.base };
+    const split = ctx.rowSplit ? chooseRowSplit(c.g1 - c.g0, plan.K) : WHOLE_ROWS;
     const buffers = {
-      params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases)),
+      params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases, split)),
       logits: inputs.logits.binding,
       taus: inputs.taus.binding,
       y_out: y.binding,
       log_softmax_out: logSoftmax.binding,
       index_out: index.binding,
     };
-    dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 1);
+    dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 1, split);
   }
 }
 
@@ -209,15 +201,16 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
       const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
       const dLogits = logitBindings(ctx, plan, c, logitsWhole, b.dLogits, null).logits; // same shape, same base
       const bases = { out: b.dy ? dy.base : dl.base, index: 0, logit: inputs.logits.base, tau: inputs.taus.base };
+      const split = ctx.rowSplit ? chooseRowSplit(c.g1 - c.g0, plan.K) : WHOLE_ROWS;
       const buffers = {
-        params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases)),
+        params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases, split)),
         logits: inputs.logits.binding,
         taus: inputs.taus.binding,
         dy: dy.binding,
         dl: dl.binding,
         d_logits: dLogits.binding,
       };
-      dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 3);
+      dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 3, split);
     }
   }
 }

@@ -1,13 +1,13 @@
 // Extreme and invalid inputs, statistics, and the choice of reduction on WebGPU (the CPU beside it).
 import { expect, test } from './fixture.js';
 
-test('subgroup reductions are used where the adapter has them; the row cache is off and the stash on by default; all can be chosen', async ({ gpuPage }) => {
+test('subgroup reductions are used where the adapter has them; the row cache is off, the stash on, rows split except on SwiftShader by default; all can be chosen', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true, stash: false });
+    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true, stash: false, rowSplit: true });
     const out = {
-      defaults: [window.rt.usesSubgroups, window.rt.usesRowCache, window.rt.usesStash],
-      chosen: [other.usesSubgroups, other.usesRowCache, other.usesStash],
-      cpu: [window.cpu.usesSubgroups, window.cpu.usesRowCache, window.cpu.usesStash],
+      defaults: [window.rt.usesSubgroups, window.rt.usesRowCache, window.rt.usesStash, window.rt.usesRowSplit],
+      chosen: [other.usesSubgroups, other.usesRowCache, other.usesStash, other.usesRowSplit],
+      cpu: [window.cpu.usesSubgroups, window.cpu.usesRowCache, window.cpu.usesStash, window.cpu.usesRowSplit],
       subgroupsAvailable: window.rt.device!.features.has('subgroups' as GPUFeatureName) && navigator.gpu.wgslLanguageFeatures.has('subgroup_id'),
       swiftshader: window.rt.adapterInfo!.architecture === 'swiftshader',
     };
@@ -15,9 +15,9 @@ test('subgroup reductions are used where the adapter has them; the row cache is 
     return out;
   });
   // On SwiftShader (CI): subgroups and WGSL subgroup_id are there.
-  expect(r.defaults).toEqual([r.subgroupsAvailable, false, true]);
-  expect(r.chosen).toEqual([false, true, false]);
-  expect(r.cpu).toEqual([false, false, false]);
+  expect(r.defaults).toEqual([r.subgroupsAvailable, false, true, !r.swiftshader]);
+  expect(r.chosen).toEqual([false, true, false, true]);
+  expect(r.cpu).toEqual([false, false, false, false]);
   if (r.swiftshader) expect(r.subgroupsAvailable).toBe(true); // so the subgroup path really runs in CI
 });
 
@@ -80,6 +80,38 @@ test('extreme logits and temperatures give finite results and the right index; i
     }
   }
   expect(r).toHaveLength(24);
+});
+
+test('rows split across workgroups merge their chunks: masks, ties and invalid logits in far chunks', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const K = 20000; // 4 rows of 20000: 4 workgroups per row (src/ops/row-layout.ts), about 5000 elements each
+    const data = new Float32Array(4 * K).fill(-Infinity);
+    data[17000] = 3; // row 0: one finite logit, in the last chunk
+    for (let k = 0; k < K; k++) data[K + k] = data[3 * K + k] = Math.sin(k);
+    data[K + 12000] = NaN; // row 1: invalid in the third chunk
+    // row 2 stays all -inf: invalid
+    data[3 * K + 5100] = data[3 * K + 15000] = 1e30; // row 3: a tie (the noise vanishes) across chunks 2 and 4
+    const out = [];
+    const split = await window.harness.lib.createGumbel({ backend: 'webgpu', rowSplit: true });
+    for (const rt of [split, window.cpu]) {
+      const logits = rt.tensor(data, [4, K]);
+      const o = await rt.gumbelSoftmax(logits, { tau: 1, seed: 9, outputs: ['y', 'logSoftmax', 'index'] });
+      out.push({ backend: rt.backend, y: Array.from(await o.y.read()), ls: Array.from(await o.logSoftmax.read()), index: Array.from(await o.index.read()) });
+    }
+    split.destroy();
+    return { out, K };
+  });
+  const { K } = r;
+  for (const c of r.out) {
+    const row = (a: number[], i: number) => a.slice(i * K, (i + 1) * K);
+    expect(c.index, c.backend).toEqual([17000, 0xffffffff, 0xffffffff, 5100]);
+    expect(row(c.y, 0).map((v, k) => (k === 17000 ? v - 1 : v)).every((v) => v === 0), `${c.backend} row 0 one-hot`).toBe(true);
+    expect(row(c.ls, 0).filter((v) => v === -Infinity)).toHaveLength(K - 1);
+    for (const i of [1, 2]) expect(row(c.y, i).every(Number.isNaN) && row(c.ls, i).every(Number.isNaN), `${c.backend} row ${i} NaN`).toBe(true);
+    const y3 = row(c.y, 3);
+    expect([y3[5100], y3[15000]], `${c.backend} row 3 tie`).toEqual([0.5, 0.5]);
+    expect(y3.filter((v) => v !== 0)).toHaveLength(2);
+  }
 });
 
 test('Gumbel-max frequencies of index over 10^5 samples match softmax(logits) by chi-square', async ({ gpuPage }) => {

@@ -28,13 +28,14 @@ const FORWARD: CaseSpec[] = [
 
 const label = (c: CaseSpec) => `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}`;
 
-// The default runtime (subgroup reductions where available, no row cache, long rows stashed in the output),
-// and the other paths: shared-memory reductions with rows cached in workgroup memory and the rest stashed;
-// and neither cache nor stash, so pass 2 regenerates the noise.
+// The default runtime (subgroup reductions where available, no row cache, long rows stashed in the output;
+// on SwiftShader no row split), and the other paths: shared-memory reductions with rows cached in workgroup
+// memory and the rest stashed, few long rows split across workgroups (then stashed, not cached); and neither
+// cache nor stash, so pass 2 regenerates the noise, with split rows.
 const VARIANTS = [
   { name: 'default runtime', options: null },
-  { name: 'shared-memory reductions, row cache', options: { subgroups: false, rowCache: true } },
-  { name: 'regenerating', options: { rowCache: false, stash: false } },
+  { name: 'shared-memory reductions, row cache, row split', options: { subgroups: false, rowCache: true, rowSplit: true } },
+  { name: 'regenerating, row split', options: { rowCache: false, stash: false, rowSplit: true } },
 ] as const;
 
 for (const variant of VARIANTS) {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { checkBindingNames, foldDispatch, packParams } from '../../src/gpu/kernels.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
+import { chooseRowSplit, rowWorkgroupSize } from '../../src/ops/row-layout.js';
 import { composeWgsl, loadKernel, reflectKernel } from '../../tools/wgsl-kernel.js';
 
 const SHADERS = new URL('../../shaders/', import.meta.url).pathname;
@@ -62,7 +63,7 @@ test('uniform blocks are packed at the reflected offsets, and only with every me
 
 test('f32 uniform members are packed as floats, u32 members as integers', () => {
   const spec = loadKernel(SHADERS, 'gumbel-softmax');
-  const values = { key: [1, 2], stream: [3, 4], base: [5, 6], first_row: 7, rows: 8, batch_rows: 9, k: 10, tau: 0.25, out_base: 11, index_base: 12, logit_base: 13, tau_base: 14 };
+  const values = { key: [1, 2], stream: [3, 4], base: [5, 6], first_row: 7, rows: 8, batch_rows: 9, k: 10, tau: 0.25, out_base: 11, index_base: 12, logit_base: 13, tau_base: 14, chunks: 1, chunk_blocks: 15 };
   const bytes = packParams(spec, values);
   const tau = spec.params!.fields.find((f) => f.name === 'tau')!;
   expect(tau.type).toBe('f32');
@@ -93,5 +94,29 @@ test('buffer size classes cover the request with at most 12.5% slack above 64 Ki
     const c = sizeClass(bytes);
     expect(c).toBeGreaterThanOrEqual(bytes);
     if (bytes > 65536) expect(c).toBeLessThanOrEqual(bytes * 1.125 + 16);
+  }
+});
+
+test('long rows are split across workgroups only when too few rows fill a dispatch, and chunks cover every row', () => {
+  expect(chooseRowSplit(4096, 4096)).toEqual({ chunks: 1, chunkBlocks: 0xffffffff });
+  expect(chooseRowSplit(1024, 32768).chunks).toBe(1);
+  expect(chooseRowSplit(64, 1000).chunks).toBe(1); // a chunk would give an invocation fewer than 4 blocks
+  expect(chooseRowSplit(1, 64).chunks).toBe(1); // short kernels
+  expect(chooseRowSplit(128, 262144).chunks).toBe(1); // enough rows
+  expect(chooseRowSplit(127, 262144).chunks).toBe(17);
+  expect(chooseRowSplit(64, 262144).chunks).toBe(32);
+  expect(chooseRowSplit(1, 65537).chunks).toBe(16);
+  expect(chooseRowSplit(3, 2 ** 20).chunks).toBe(64);
+  expect(chooseRowSplit(4, 20000).chunks).toBe(4); // test/browser/gumbel-softmax-extremes.spec.ts relies on it
+  for (const [rows, K] of [[1, 4100], [7, 65537], [32, 262144], [3, 2 ** 20], [1000, 8192], [1, 2 ** 27]] as const) {
+    const { chunks, chunkBlocks } = chooseRowSplit(rows, K);
+    if (chunks === 1) continue;
+    expect(rows * chunks).toBeLessThanOrEqual(2 * 2048);
+    for (let lead = 0; lead < 4; lead++) {
+      const blocks = Math.floor((lead + K + 3) / 4);
+      expect(chunks * chunkBlocks).toBeGreaterThanOrEqual(blocks); // the last chunk reaches the row's end
+      expect((chunks - 1) * chunkBlocks).toBeLessThan(blocks); // no chunk of the widest row is empty
+    }
+    expect(chunkBlocks).toBeGreaterThanOrEqual(4 * rowWorkgroupSize(K));
   }
 });

@@ -1,0 +1,67 @@
+// How rows map onto invocations and workgroups in the Gumbel-Softmax kernels (no WGSL imported here, so
+// Node tests can check it directly).
+
+/** Longest row handled one invocation per row (the short kernels): beyond it a workgroup per row pays off. */
+export const SHORT_K = 64;
+
+/**
+ * Invocations per row for the workgroup-per-row kernels (their WG override): about four Philox blocks per
+ * invocation, a power of two from 32 to 256, so mid-length rows do not leave most of a workgroup idle.
+ */
+export function rowWorkgroupSize(K: number): number {
+  const blocks = Math.ceil(K / 4) + 1;
+  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(blocks / 4))));
+}
+
+/** Bytes of one RowState (softmax-row.wgsl), the element of the reduction scratch and partials arrays. */
+export const ROW_STATE_BYTES = 32;
+
+/** How the workgroup-per-row kernels spread each row over workgroups (row-split.wgsl). */
+export interface RowSplit {
+  /** Workgroups per row. */
+  chunks: number;
+  /** Philox blocks per workgroup; at least any row's blocks when chunks is 1. */
+  chunkBlocks: number;
+}
+
+export const WHOLE_ROWS: RowSplit = { chunks: 1, chunkBlocks: 0xffffffff };
+
+/**
+ * Rows are split only in dispatches of fewer rows than this, about the cores of a large GPU (an H100 has 132
+ * SMs). With more rows splitting measured slower on an H100 (256 x 32768: 0.107 -> 0.136 ms; 512 x 32768:
+ * 0.172 -> 0.241 ms): an unsplit row's stash is read back soon after it is written, from cache, a split
+ * row's only after the whole first dispatch.
+ */
+const SPLIT_BELOW_ROWS = 128;
+
+/** Workgroups a split dispatch aims for: several waves of a large GPU's cores. */
+const SPLIT_TARGET_GROUPS = 2048;
+
+/** Most workgroups per row: every invocation of the second phase merges all of its row's partial states. */
+const MAX_CHUNKS = 64;
+
+/**
+ * How to split the rows of a dispatch of fewer than SPLIT_BELOW_ROWS rows (on an H100, 64 x 262144 ran 2.5x
+ * slower than 4096 x 4096, the same elements over 64 instead of 4096 workgroups; split, 32 x 262144 ran
+ * 3.1x faster), keeping at least 4 Philox blocks per invocation in each chunk. Used on hardware adapters
+ * only (CreateOptions.rowSplit): on SwiftShader each workgroup has a fixed cost, and splitting 8 x 65536
+ * made the forward 2.6x slower.
+ */
+export function chooseRowSplit(rows: number, K: number): RowSplit {
+  if (K <= SHORT_K || rows >= SPLIT_BELOW_ROWS) return WHOLE_ROWS;
+  const maxBlocks = Math.floor((K + 6) / 4); // (lead + K + 3) / 4 with lead <= 3
+  const chunks = Math.min(MAX_CHUNKS, Math.ceil(SPLIT_TARGET_GROUPS / rows), Math.floor(maxBlocks / (4 * rowWorkgroupSize(K))));
+  return chunks > 1 ? { chunks, chunkBlocks: Math.ceil(maxBlocks / chunks) } : WHOLE_ROWS;
+}
+
+/**
+ * Elements of a row that the workgroup-memory cache (row-cache.wgsl) holds: what the device's workgroup
+ * storage leaves after the reduction scratch and row_total (row-split.wgsl), over `arrays` cached arrays
+ * (v; and dy, dl in the backward), capped at the next power of two >= K so short rows do not claim memory
+ * they cannot use.
+ */
+export function rowCacheFloats(device: GPUDevice, K: number, wg: number, subgroups: boolean, arrays: number): number {
+  const scratch = ((subgroups ? wg / 4 : wg) + 1) * ROW_STATE_BYTES;
+  const fit = Math.floor((device.limits.maxComputeWorkgroupStorageSize - scratch) / (16 * arrays)) * 4;
+  return Math.max(4, Math.min(fit, 2 ** Math.ceil(Math.log2(K))));
+}
