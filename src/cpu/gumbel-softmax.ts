@@ -21,10 +21,9 @@ export interface ForwardArrays {
 interface RowResult {
   /** (v - max) / tau clamped at -F32_MAX, -Infinity where masked. */
   z: Float64Array;
-  /** exp(z), and its sum s = exp(lse): the soft sample is e / s, one exp per element. */
+  /** exp(z), and its sum s: the soft sample is e / s (one exp per element), logSoftmax z - ln s. */
   e: Float64Array;
   s: number;
-  lse: number;
   index: number;
 }
 
@@ -60,7 +59,7 @@ function softmaxRow(logits: Float32Array, row: number, K: number, words: Uint32A
     z[k] = v[k] === -Infinity ? -Infinity : Math.max((v[k]! - m) / tau, -F32_MAX);
     s += e[k] = Math.exp(z[k]!);
   }
-  return { z, e, s, lse: Math.log(s), index };
+  return { z, e, s, index };
 }
 
 function rowTau(plan: ForwardPlan | BackwardPlan, taus: Float32Array | null, r: number): number {
@@ -77,15 +76,23 @@ export function gumbelSoftmaxCpu(plan: ForwardPlan, logits: Float32Array, taus: 
   };
   const words = drawWords(n, plan.pos);
   const scratch = rowScratch(K);
+  const { y, logSoftmax, index } = out;
   for (let g = 0; g < S * R; g++) {
     const r = g % R;
     const res = softmaxRow(logits, r * K, K, words, g * K, rowTau(plan, taus, r), scratch);
-    if (out.index) out.index[g] = res ? res.index : NO_INDEX;
-    for (let k = 0; k < K; k++) {
-      const ls = res ? res.z[k]! - res.lse : NaN;
-      if (out.logSoftmax) out.logSoftmax[g * K + k] = ls;
-      if (out.y) out.y[g * K + k] = !res ? NaN : plan.hard ? Number(k === res.index) : res.e[k]! / res.s;
+    const at = g * K;
+    if (index) index[g] = res ? res.index : NO_INDEX;
+    if (!res) {
+      y?.fill(NaN, at, at + K);
+      logSoftmax?.fill(NaN, at, at + K);
+      continue;
     }
+    if (logSoftmax) {
+      const lse = Math.log(res.s);
+      for (let k = 0; k < K; k++) logSoftmax[at + k] = res.z[k]! - lse;
+    }
+    if (y && plan.hard) y[at + res.index] = 1; // the rest stays 0
+    else if (y) for (let k = 0; k < K; k++) y[at + k] = res.e[k]! / res.s;
   }
   return out;
 }

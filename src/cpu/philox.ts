@@ -7,13 +7,14 @@ const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 
 /**
- * High 32 bits of a * b (u32 operands) from b's 16-bit halves: a * bh and a * bl are below 2^48 and their
- * sum below 2^49, so every step is exact in a double, and dividing by 2^16 is exact.
+ * High 32 bits of a * b (u32 operands) from b's 16-bit halves: a * bh and a * bl are below 2^48, and
+ * a * bh + floor(a * bl / 2^16) = floor(a * b / 2^16) below 2^48, so every step is exact in a double;
+ * dividing by 2^16 is exact, and `>>> 0` floors the quotients, which are below 2^32.
  */
 function mulhi32(a: number, b: number): number {
   const bl = b & 0xffff;
   const bh = b >>> 16;
-  return Math.floor((a * bh + Math.floor((a * bl) / 65536)) / 65536);
+  return ((a * bh + (((a * bl) / 65536) >>> 0)) / 65536) >>> 0;
 }
 
 /**
