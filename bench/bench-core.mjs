@@ -12,14 +12,21 @@ export const WORKLOADS = [
 
 const TAU = 0.7;
 
+// Every destination element is written once from READS source elements (the source holds READS times the
+// destination: 2 for the backward's floor, which reads logits and dy and writes dLogits).
 const COPY_WGSL = `
+override READS: u32 = 1u;
 @group(0) @binding(0) var<storage, read> src: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = gid.x + gid.y * groups.x * 256u;
   if (i < arrayLength(&dst)) {
-    dst[i] = src[i % arrayLength(&src)];
+    var acc = src[i];
+    for (var r = 1u; r < READS; r++) {
+      acc += src[i + r * arrayLength(&dst)];
+    }
+    dst[i] = acc;
   }
 }`;
 
@@ -223,7 +230,8 @@ function makeCopy(device, bytesIn, bytesOut) {
   const src = device.createBuffer({ label: 'bench copy src', size: Math.max(16, bytesIn), usage: STORAGE | COPY_DST });
   const dst = device.createBuffer({ label: 'bench copy dst', size: Math.max(16, bytesOut), usage: STORAGE | COPY_DST });
   const module = device.createShaderModule({ label: 'bench copy', code: COPY_WGSL });
-  const pipeline = device.createComputePipeline({ label: 'bench copy', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const reads = Math.max(1, Math.round(bytesIn / bytesOut));
+  const pipeline = device.createComputePipeline({ label: 'bench copy', layout: 'auto', compute: { module, entryPoint: 'main', constants: { READS: reads } } });
   return {
     run: async () => {
       dispatchOnce(device, pipeline, [src, dst], Math.ceil(Math.max(16, bytesOut) / 16 / 256));
