@@ -430,6 +430,7 @@ export async function benchSetup(createGumbel, gpu, tfImports) {
   const variants = [
     { name: `rowCache ${!rt.usesRowCache}`, rt: await createGumbel({ ...on, rowCache: !rt.usesRowCache }) },
     { name: 'stash false (regenerate)', rt: await createGumbel({ ...on, rowCache: rt.usesRowCache, stash: false }) },
+    { name: `rowSplit ${!rt.usesRowSplit}`, rt: await createGumbel({ ...on, rowSplit: !rt.usesRowSplit }) },
   ];
   let tf = null;
   if (tfImports) {

@@ -181,14 +181,17 @@ test('as tau grows the soft sample tends to uniform, as it shrinks to one_hot(in
 test('outputs larger than one binding are written in chunks (default-limit device: 128 MiB bindings)', async ({ gpuPage }) => {
   test.setTimeout(300_000);
   const r = await gpuPage.evaluate(async () => {
-    const { rt, device } = await window.harness.defaultLimitRuntime();
+    const { rt: whole, device } = await window.harness.defaultLimitRuntime();
+    const split = await window.harness.lib.createGumbel({ device, rowSplit: true });
     const limit = device.limits.maxStorageBufferBindingSize;
     const out = [];
-    const cases: [number, number, number][] = [
-      [2, 16, 1_100_000], // short rows: y is 141 MB
-      [1, 65, 530_000], // a workgroup per row: y is 138 MB
+    const cases: [number, number, number, boolean][] = [
+      [2, 16, 1_100_000, false], // short rows: y is 141 MB
+      [1, 65, 530_000, false], // a workgroup per row: y is 138 MB
+      [1, 2 ** 20, 34, true], // 31 sample-rows per chunk, each row split across 64 workgroups: y is 143 MB
     ];
-    for (const [R, K, S] of cases) {
+    for (const [R, K, S, splitRows] of cases) {
+      const rt = splitRows ? split : whole;
       const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 1.3) * 2);
       const logits = rt.tensor(data, [R, K]);
       const o = await rt.gumbelSoftmax(logits, { tau: 0.7, seed: 3, samples: S, outputs: ['y', 'index'] });
@@ -197,7 +200,7 @@ test('outputs larger than one binding are written in chunks (default-limit devic
       // Compare sample-rows around each chunk boundary, and the last ones, with the CPU backend (the noise of
       // sample-row g starts at stream offset g * K).
       const chunk = Math.floor((limit - device.limits.minStorageBufferOffsetAlignment) / (K * 4));
-      const starts = [0, chunk - 4, S * R - 8].map((g) => g - (g % R));
+      const starts = [0, chunk - 4, S * R - 8].map((g) => Math.min(g, S * R - 8)).map((g) => g - (g % R));
       let worst = 0;
       let indexMismatches = 0;
       for (const g0 of starts) {
@@ -209,11 +212,12 @@ test('outputs larger than one binding are written in chunks (default-limit devic
       }
       let nonFinite = 0;
       for (const v of y) if (!Number.isFinite(v)) nonFinite++;
-      out.push({ R, K, S, bytes: y.length * 4, limit, chunk, worst, indexMismatches, nonFinite });
+      out.push({ R, K, S, bytes: y.length * 4, limit, chunk, worst, indexMismatches, nonFinite, splitRows, usesRowSplit: rt.usesRowSplit });
       o.y.destroy();
       o.index.destroy();
     }
-    rt.destroy();
+    whole.destroy();
+    split.destroy();
     device.destroy();
     return out;
   });
@@ -223,6 +227,7 @@ test('outputs larger than one binding are written in chunks (default-limit devic
     expect(c.nonFinite).toBe(0);
     expect(c.indexMismatches).toBe(0);
     expect(c.worst).toBeLessThan(1e-5);
+    if (c.splitRows) expect(c.usesRowSplit).toBe(true);
   }
 });
 

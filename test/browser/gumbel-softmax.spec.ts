@@ -76,6 +76,7 @@ const BACKWARD: [CaseSpec, 'dy' | 'dl' | 'both'][] = [
   [{ batch: [7], K: 4097, tau: 0.05, seed: 37, samples: 3 }, 'both'],
   [{ batch: [1], K: 65537, tau: 'rows', seed: 38 }, 'both'],
   [{ batch: [1], K: 2 ** 20, tau: 1, seed: 39 }, 'dy'],
+  [{ batch: [2], K: 65537, tau: 0.5, seed: 40, samples: 2 }, 'both'], // split rows, the second sample adding
 ];
 
 for (const variant of VARIANTS) {
