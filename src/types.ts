@@ -94,8 +94,9 @@ export interface CreateOptions {
   subgroups?: boolean;
   /**
    * Keep the first part of each long row in workgroup memory between the two passes of the Gumbel-Softmax
-   * kernels instead of stashing or regenerating it (default false: measured slower on SwiftShader and on an
-   * NVIDIA H100, where the memory it takes lowers occupancy; see README "Performance").
+   * kernels (rows split across workgroups excepted) instead of stashing or regenerating it (default false:
+   * measured slower on SwiftShader and on an NVIDIA H100, where the memory it takes lowers occupancy; see
+   * README "Performance").
    */
   rowCache?: boolean;
   /**
