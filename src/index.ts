@@ -27,6 +27,10 @@ export async function createGumbel(options: CreateOptions = {}): Promise<GumbelR
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     throw new RangeError(`options.backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(backend)}`);
   }
+  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`options.${name} must be a boolean, got ${typeof value}`);
+  }
   if (backend === 'cpu') return createCpuRuntime();
   try {
     return await createWebGpuRuntime(options);

@@ -11,6 +11,14 @@ test("backend 'auto' in Node without options.gpu falls back to the CPU; 'webgpu'
   await expect(createGumbel({ backend: 'gpu' as never })).rejects.toThrow(/options\.backend must be 'auto', 'webgpu' or 'cpu'/);
 });
 
+test('boolean options are checked on every backend', async () => {
+  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit']) {
+    await expect(createGumbel({ backend: 'cpu', [name]: 'yes' })).rejects.toThrow(new RegExp(`options\\.${name} must be a boolean, got string`));
+    await expect(createGumbel({ backend: 'cpu', [name]: 1 })).rejects.toThrow(TypeError);
+  }
+  expect((await createGumbel({ backend: 'cpu', rowSplit: true, stash: false })).backend).toBe('cpu');
+});
+
 test('tensors keep shape, dtype and data; read twice gives the same copy; destroy is idempotent', async () => {
   const rt = await createGumbel({ backend: 'cpu' });
   const data = new Float32Array([1.5, -2, 3.25, 4, 5, 6]);
