@@ -1,0 +1,59 @@
+// The benchmark runs end to end (npm run bench -- --node, through Dawn on SwiftShader, two small workloads):
+// every comparison the README's tables report is measured, and the GPU agrees with the CPU fallback first.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+interface BenchRow {
+  workload: string;
+  variant: string;
+  median: number;
+  gpu: number | null;
+  ratioToCopy: number;
+  maxAbsDiffY?: number;
+  maxAbsDiffDLogits?: number;
+}
+
+test('npm run bench -- --node measures every comparison and checks the GPU against the CPU first', () => {
+  test.setTimeout(240_000);
+  const root = new URL('../../', import.meta.url).pathname;
+  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
+  const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', '--workloads=14x8,64x128'], { cwd: root, env, encoding: 'utf8', timeout: 220_000 });
+  const file = /results: (\S+\.json)/.exec(out)?.[1];
+  expect(file, out).toBeTruthy();
+  const result = JSON.parse(readFileSync(root + file!, 'utf8')) as { adapter: { architecture: string }; timestamps: boolean; reps: number; rows: BenchRow[] };
+  expect(result.adapter.architecture).toBe('swiftshader');
+  expect(result.timestamps).toBe(true);
+  expect(result.reps).toBeGreaterThanOrEqual(10);
+  const variants = [
+    'copy kernel (memory floor)',
+    'copy kernel, backward bytes',
+    'forward soft (y)',
+    'forward hard (y, index)',
+    'forward logSoftmax',
+    'forward soft (y), rowCache true',
+    'forward soft (y), stash false (regenerate)',
+    'forward soft (y), rowSplit true',
+    'backward (dy)',
+    'unfused: noise kernel, then softmax',
+    'forward soft (y) + readback',
+    'forward logSoftmax + readback',
+    'TF.js chain (logSoftmax) + readback',
+    'CPU fallback forward soft',
+    'plain JS loop, Math.random',
+  ];
+  for (const workload of ['14 x 8', '64 x 128']) {
+    const rows = result.rows.filter((r) => r.workload === workload);
+    const extra = workload === '14 x 8' ? ['training step: batch(forward + backward), read index'] : [];
+    expect(rows.map((r) => r.variant).sort()).toEqual([...variants, ...extra].sort());
+    for (const r of rows) {
+      expect(r.median, `${workload} ${r.variant}`).toBeGreaterThan(0);
+      expect(Number.isFinite(r.ratioToCopy) && r.ratioToCopy > 0, `${workload} ${r.variant} ratio`).toBe(true);
+      const onGpu = !r.variant.startsWith('CPU') && !r.variant.startsWith('plain');
+      if (onGpu) expect(r.gpu, `${workload} ${r.variant} GPU ms`).toBeGreaterThan(0);
+    }
+    const soft = rows.find((r) => r.variant === 'forward soft (y)')!;
+    expect(soft.maxAbsDiffY).toBeLessThan(1e-5);
+    expect(soft.maxAbsDiffDLogits).toBeLessThan(1e-5);
+  }
+});
