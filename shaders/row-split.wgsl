@@ -3,7 +3,8 @@
 // in two dispatches. SPLIT_PHASE 1 folds each chunk and stores its state in partials; SPLIT_PHASE 2 merges
 // the row's partial states and writes the chunk's outputs. SPLIT_PHASE 0 (params.chunks = 1): one workgroup
 // per row does both passes in one dispatch. Between the phases v lives in the stash or is regenerated:
-// workgroup memory (the row cache) does not outlive a dispatch. Requires struct RowState, fn state_merge.
+// workgroup memory (the row cache) does not outlive a dispatch. Requires struct RowState, fn state_merge and
+// fn reduce_state.
 
 override SPLIT_PHASE: u32 = 0u;
 
@@ -46,4 +47,17 @@ fn merge_partials(li: u32, q: u32, tau: f32) -> RowState {
     row_total = total;
   }
   return workgroupUniformLoad(&row_total);
+}
+
+// The row's total state in this phase: in phase 2 merged from the chunks' partial states (`st` is unused);
+// otherwise the workgroup reduction of this workgroup's state `st`, which phase 1 also stores in partials.
+fn chunk_total(li: u32, w: u32, q: u32, st: RowState, tau: f32) -> RowState {
+  if (SPLIT_PHASE == 2u) {
+    return merge_partials(li, q, tau);
+  }
+  let total = reduce_state(st, tau, li);
+  if (SPLIT_PHASE == 1u && li == 0u) {
+    partials[w] = total;
+  }
+  return total;
 }

@@ -74,17 +74,13 @@ fn backward_row(li: u32, w: u32) {
   let grad_row = row.g * params.k - params.out_base;
   let end = chunk_end(ch, row.blocks);
 
-  var total: RowState;
-  if (SPLIT_PHASE == 2u) {
-    total = merge_partials(li, ch.q, row.tau);
-  } else {
-    total = reduce_state(backward_fold(li, row, logit_row, grad_row, ch.first, end), row.tau, li);
-    if (SPLIT_PHASE == 1u) {
-      if (li == 0u) {
-        partials[w] = total;
-      }
-      return;
-    }
+  var st = state_empty();
+  if (SPLIT_PHASE != 2u) {
+    st = backward_fold(li, row, logit_row, grad_row, ch.first, end); // phase 2 reads the states from partials
+  }
+  let total = chunk_total(li, w, ch.q, st, row.tau);
+  if (SPLIT_PHASE == 1u) {
+    return;
   }
   backward_write(li, row, logit_row, grad_row, ch.first, end, total);
 }

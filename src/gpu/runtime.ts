@@ -76,9 +76,9 @@ class GpuRuntime implements GumbelRuntime {
     const rowSplit = options.rowSplit ?? !acquired.onCpu;
     this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true, rowSplit);
     this.usesSubgroups = this.ctx.subgroups;
-    this.usesRowCache = rowCache;
+    this.usesRowCache = this.ctx.rowCache;
     this.usesStash = this.ctx.stash;
-    this.usesRowSplit = rowSplit;
+    this.usesRowSplit = this.ctx.rowSplit;
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 
