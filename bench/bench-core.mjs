@@ -226,7 +226,7 @@ function dispatchOnce(device, pipeline, buffers, groups) {
 }
 
 /** A copy of `bytesOut` bytes reading `bytesIn`, as one dispatch, waited for with onSubmittedWorkDone. */
-function makeCopy(device, bytesIn, bytesOut) {
+export function makeCopy(device, bytesIn, bytesOut) {
   const src = device.createBuffer({ label: 'bench copy src', size: Math.max(16, bytesIn), usage: STORAGE | COPY_DST });
   const dst = device.createBuffer({ label: 'bench copy dst', size: Math.max(16, bytesOut), usage: STORAGE | COPY_DST });
   const module = device.createShaderModule({ label: 'bench copy', code: COPY_WGSL });

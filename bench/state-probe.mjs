@@ -1,12 +1,12 @@
 // node bench/state-probe.mjs: a probe for the slow state seen on an NVIDIA H100 (README, "Performance"). After
 // a forward over more rows than before (300 or 512 rows of 32768 after 256), every later forward on that device
 // ran about 5x slower. Each scenario runs on a new device; each step prints the median GPU ms (timestamp queries)
-// of 6 index-only forwards (pass 1 of the kernel) and of 6 copies reading the same logits buffer, and, where
+// of 6 index-only forwards (pass 1 of the kernel) and of 6 copies of the same bytes (bench-core's), and, where
 // nvidia-smi exists, the SM and memory clocks and performance state right after the step.
 import { execFileSync } from 'node:child_process';
 import { create } from 'webgpu';
 import { createGumbel } from '../dist/index.js';
-import { makeClockWarmer, makeGpuTimer } from './bench-core.mjs';
+import { makeClockWarmer, makeCopy, makeGpuTimer } from './bench-core.mjs';
 
 const gpu = create(['disable-dawn-features=timestamp_quantization']);
 const K = 32768;
@@ -20,32 +20,6 @@ function clocks() {
   } catch {
     return 'no nvidia-smi';
   }
-}
-
-const COPY = `
-@group(0) @binding(0) var<storage, read> src: array<vec4f>;
-@group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
-@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let i = g.x + g.y * n.x * 256u;
-  if (i < arrayLength(&dst)) { dst[i] = src[i]; }
-}`;
-
-function makeCopy(device, src) {
-  const dst = device.createBuffer({ size: src.size, usage: 0x80 });
-  const module = device.createShaderModule({ code: COPY });
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-  const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [src, dst].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-  const groups = src.size / 16 / 256;
-  return async () => {
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(Math.min(groups, 65535), Math.ceil(groups / 65535));
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-  };
 }
 
 async function gpuMs(timer, fn) {
@@ -65,8 +39,10 @@ async function step(rt, timer, logits) {
     await rt.device.queue.onSubmittedWorkDone();
     index.destroy();
   });
-  const copy = await gpuMs(timer, makeCopy(rt.device, logits.buffer));
-  console.log(`  ${rows} x ${K}: forward ${forward} ms, copy ${copy} ms | ${clocks()}`);
+  const copy = makeCopy(rt.device, rows * K * 4, rows * K * 4);
+  const copyMs = await gpuMs(timer, copy.run);
+  copy.destroy();
+  console.log(`  ${rows} x ${K}: forward ${forward} ms, copy ${copyMs} ms | ${clocks()}`);
 }
 
 const tensor = (rt, rows) => rt.tensor(Float32Array.from({ length: rows * K }, (_, i) => Math.sin(i * 0.618) * 3), [rows, K]);
