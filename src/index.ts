@@ -27,7 +27,7 @@ export async function createGumbel(options: CreateOptions = {}): Promise<GumbelR
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     throw new RangeError(`options.backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(backend)}`);
   }
-  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit'] as const) {
+  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation'] as const) {
     const value: unknown = options[name];
     if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`options.${name} must be a boolean, got ${typeof value}`);
   }

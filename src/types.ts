@@ -112,6 +112,14 @@ export interface CreateOptions {
    * "Performance").
    */
   rowSplit?: boolean;
+  /**
+   * Give rows longer than 64 one invocation each (summing each run of 256 elements on its own and merging
+   * those sums in order, so the rounding stays that of a workgroup's reduction) instead of a workgroup each, when a dispatch has at least 4 rows (fewer always get workgroups). Default:
+   * true on adapters that run on the CPU (SwiftShader), where workgroup barriers made the workgroup-per-row
+   * kernels several times slower (1024 x 1024: 454 against 52 ms), false elsewhere, where one invocation per
+   * long row would leave most of a GPU idle (see README "Performance").
+   */
+  rowPerInvocation?: boolean;
 }
 
 /** Counters of the WebGPU buffer pool (all zero on the CPU backend). */
@@ -143,6 +151,8 @@ export interface GumbelRuntime {
   readonly usesStash: boolean;
   /** Whether few long rows are spread over several workgroups each (see CreateOptions.rowSplit); false on the CPU. */
   readonly usesRowSplit: boolean;
+  /** Whether long rows get one invocation each (see CreateOptions.rowPerInvocation); false on the CPU. */
+  readonly usesRowPerInvocation: boolean;
 
   /** Uploads data (length must equal the product of shape; shape defaults to [data.length]). */
   tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;

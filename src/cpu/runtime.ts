@@ -43,6 +43,7 @@ class CpuRuntime implements GumbelRuntime {
   readonly usesRowCache = false;
   readonly usesStash = false;
   readonly usesRowSplit = false;
+  readonly usesRowPerInvocation = false;
   #destroyed = false;
 
   assertUsable(): void {

@@ -17,6 +17,7 @@ export class GpuContext {
    * `rowCache`: whether the Gumbel-Softmax kernels keep long rows in workgroup memory.
    * `stash`: whether they keep the rest of a long row in the output buffer between their passes.
    * `rowSplit`: whether few long rows get several workgroups each.
+   * `rowPerInvocation`: whether long rows get one invocation each (row-layout.ts, rowsByInvocation).
    */
   constructor(
     readonly device: GPUDevice,
@@ -24,6 +25,7 @@ export class GpuContext {
     readonly rowCache: boolean,
     readonly stash: boolean,
     readonly rowSplit: boolean,
+    readonly rowPerInvocation: boolean,
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);

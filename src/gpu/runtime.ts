@@ -64,6 +64,7 @@ class GpuRuntime implements GumbelRuntime {
   readonly usesRowCache: boolean;
   readonly usesStash: boolean;
   readonly usesRowSplit: boolean;
+  readonly usesRowPerInvocation: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
   /** The open batch (see batch()): its encoder and its ops' outputs. */
   #batch: { encoder: GPUCommandEncoder; outputs: GpuTensor[] } | null = null;
@@ -74,11 +75,13 @@ class GpuRuntime implements GumbelRuntime {
     this.adapterInfo = acquired.adapterInfo;
     const rowCache = options.rowCache ?? false;
     const rowSplit = options.rowSplit ?? !acquired.onCpu;
-    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true, rowSplit);
+    const rowPerInvocation = options.rowPerInvocation ?? acquired.onCpu;
+    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true, rowSplit, rowPerInvocation);
     this.usesSubgroups = this.ctx.subgroups;
     this.usesRowCache = this.ctx.rowCache;
     this.usesStash = this.ctx.stash;
     this.usesRowSplit = this.ctx.rowSplit;
+    this.usesRowPerInvocation = this.ctx.rowPerInvocation;
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 

@@ -1,24 +1,30 @@
 // GPU dispatch of gumbelSoftmax and gumbelSoftmaxBackward. Rows of K <= SHORT_K get an invocation each
-// (many rows per workgroup); longer rows get a workgroup each, reduced with subgroups where available, or,
-// when there are too few rows to fill the GPU, several workgroups each (chooseRowSplit).
+// (many rows per workgroup), and so do longer rows on adapters that run on the CPU (rowsByInvocation); other
+// rows get a workgroup each, reduced with subgroups where available, or, when there are too few rows to fill
+// the GPU, several workgroups each (chooseRowSplit).
 import backwardKernel from '../../shaders/gumbel-softmax-backward.wgsl';
-import backwardShortKernel from '../../shaders/gumbel-softmax-backward-short.wgsl';
+import backwardByInvocationKernel from '../../shaders/gumbel-softmax-backward-by-invocation.wgsl';
 import backwardSubgroupsKernel from '../../shaders/gumbel-softmax-backward-subgroups.wgsl';
 import forwardKernel from '../../shaders/gumbel-softmax.wgsl';
-import forwardShortKernel from '../../shaders/gumbel-softmax-short.wgsl';
+import forwardByInvocationKernel from '../../shaders/gumbel-softmax-by-invocation.wgsl';
 import forwardSubgroupsKernel from '../../shaders/gumbel-softmax-subgroups.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import type { KernelSpec } from '../gpu/kernel-spec.js';
-import type { Bindings } from '../gpu/kernels.js';
+import type { Bindings, ParamValues } from '../gpu/kernels.js';
 import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
-import { chooseRowSplit, ROW_STATE_BYTES, rowCacheFloats, rowWorkgroupSize, SHORT_K, WHOLE_ROWS, type RowSplit } from './row-layout.js';
+import { chooseRowSplit, invocationWorkgroupSize, ROW_STATE_BYTES, rowCacheFloats, rowsByInvocation, rowWorkgroupSize, WHOLE_ROWS } from './row-layout.js';
 
 const halves = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
 
-function pickKernel(ctx: GpuContext, K: number, short: KernelSpec, tree: KernelSpec, subgroups: KernelSpec): KernelSpec {
-  if (K <= SHORT_K) return short;
-  return ctx.subgroups ? subgroups : tree;
+/** One direction's kernels: an invocation per row; a workgroup per row with tree or subgroup reductions. */
+interface RowKernels {
+  byInvocation: KernelSpec;
+  tree: KernelSpec;
+  subgroups: KernelSpec;
 }
+
+const FORWARD: RowKernels = { byInvocation: forwardByInvocationKernel, tree: forwardKernel, subgroups: forwardSubgroupsKernel };
+const BACKWARD: RowKernels = { byInvocation: backwardByInvocationKernel, tree: backwardKernel, subgroups: backwardSubgroupsKernel };
 
 interface Bases {
   out: number;
@@ -27,7 +33,8 @@ interface Bases {
   tau: number;
 }
 
-function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases: Bases, split: RowSplit) {
+/** The kernels' parameters (SoftmaxParams in softmax-row.wgsl) but the row split, which dispatchRows adds. */
+function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases: Bases): ParamValues {
   return {
     key: halves(plan.pos.seed),
     stream: halves(plan.pos.stream),
@@ -41,41 +48,45 @@ function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases:
     index_base: bases.index,
     logit_base: bases.logit,
     tau_base: bases.tau,
-    chunks: split.chunks,
-    chunk_blocks: split.chunkBlocks,
   };
 }
 
 /**
- * Encodes `rows` rows: an invocation each for short kernels (WG rows per workgroup); a workgroup each
- * otherwise, or, when split, two dispatches of split.chunks workgroups per row with a scratch buffer of
- * partial row states between them (row-split.wgsl).
+ * Encodes `rows` rows with one of `kernels`: an invocation each (WG rows per workgroup); a workgroup each;
+ * or, when split, two dispatches of split.chunks workgroups per row with a scratch buffer of partial row
+ * states between them (row-split.wgsl).
  */
 function dispatchRows(
   ctx: GpuContext,
   encoder: GPUCommandEncoder,
-  spec: KernelSpec,
+  kernels: RowKernels,
   buffers: Bindings,
+  params: ParamValues,
   K: number,
   rows: number,
   constants: Record<string, number>,
   cachedArrays: number,
-  split: RowSplit,
 ): void {
-  if (K <= SHORT_K) {
-    ctx.dispatch(encoder, spec, buffers, rows, constants);
+  if (rowsByInvocation(rows, K, ctx.rowPerInvocation)) {
+    const spec = kernels.byInvocation;
+    const wg = invocationWorkgroupSize(K);
+    const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: 1, chunk_blocks: WHOLE_ROWS.chunkBlocks }) };
+    ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, WG: wg });
     return;
   }
+  const spec = ctx.subgroups ? kernels.subgroups : kernels.tree;
   const wg = rowWorkgroupSize(K);
+  const split = ctx.rowSplit ? chooseRowSplit(rows, K) : WHOLE_ROWS;
+  const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: split.chunks, chunk_blocks: split.chunkBlocks }) };
   if (split.chunks === 1) {
     const cache = ctx.rowCache ? rowCacheFloats(ctx.device, K, wg, ctx.subgroups, cachedArrays) : 4; // 4: the smallest array
-    ctx.dispatchGroups(encoder, spec, { ...buffers, partials: ctx.unused('partials') }, rows, { ...constants, WG: wg, CACHE_FLOATS: cache });
+    ctx.dispatchGroups(encoder, spec, { ...bindings, partials: ctx.unused('partials') }, rows, { ...constants, WG: wg, CACHE_FLOATS: cache });
     return;
   }
   // The row cache does not outlive a dispatch, so split rows keep v in the stash or regenerate it.
   const partials = ctx.scratch(rows * split.chunks * ROW_STATE_BYTES, `${spec.name} partials`);
   for (const phase of [1, 2]) {
-    ctx.dispatchGroups(encoder, spec, { ...buffers, partials }, rows * split.chunks, { ...constants, WG: wg, CACHE_FLOATS: 4, SPLIT_PHASE: phase });
+    ctx.dispatchGroups(encoder, spec, { ...bindings, partials }, rows * split.chunks, { ...constants, WG: wg, CACHE_FLOATS: 4, SPLIT_PHASE: phase });
   }
 }
 
@@ -138,7 +149,6 @@ function logitBindings(ctx: GpuContext, plan: SoftmaxPlan, c: RowChunk, logitsWh
 export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder, plan: SoftmaxPlan & { hard: boolean }, b: ForwardBuffers): void {
   const rows = plan.S * plan.R;
   if (rows === 0) return;
-  const spec = pickKernel(ctx, plan.K, forwardShortKernel, forwardKernel, forwardSubgroupsKernel);
   const limit = ctx.device.limits.maxStorageBufferBindingSize;
   const logitsWhole = plan.R * plan.K * 4 <= limit;
   const whole = logitsWhole && rows * plan.K * 4 <= limit;
@@ -156,16 +166,15 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
     const index = bindRange(ctx, b.index, 'index_out', whole, c.g0, c.g1);
     const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
     const bases = { out: b.y ? y.base : logSoftmax.base, index: index.base, logit: inputs.logits.base, tau: inputs.taus.base };
-    const split = ctx.rowSplit ? chooseRowSplit(c.g1 - c.g0, plan.K) : WHOLE_ROWS;
     const buffers = {
-      params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases, split)),
       logits: inputs.logits.binding,
       taus: inputs.taus.binding,
       y_out: y.binding,
       log_softmax_out: logSoftmax.binding,
       index_out: index.binding,
     };
-    dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 1, split);
+    const rows = c.g1 - c.g0;
+    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, rows, bases), plan.K, rows, constants, 1);
   }
 }
 
@@ -183,7 +192,6 @@ export interface BackwardBuffers {
  */
 export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommandEncoder, plan: BackwardPlan, b: BackwardBuffers): void {
   if (plan.R === 0) return;
-  const spec = pickKernel(ctx, plan.K, backwardShortKernel, backwardKernel, backwardSubgroupsKernel);
   const limit = ctx.device.limits.maxStorageBufferBindingSize;
   const logitsWhole = plan.R * plan.K * 4 <= limit;
   const gradsWhole = plan.S * plan.R * plan.K * 4 <= limit;
@@ -201,16 +209,15 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
       const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
       const dLogits = logitBindings(ctx, plan, c, logitsWhole, b.dLogits, null).logits; // same shape, same base
       const bases = { out: b.dy ? dy.base : dl.base, index: 0, logit: inputs.logits.base, tau: inputs.taus.base };
-      const split = ctx.rowSplit ? chooseRowSplit(c.g1 - c.g0, plan.K) : WHOLE_ROWS;
       const buffers = {
-        params: ctx.uniforms(spec, softmaxParams(plan, c.g0, c.g1 - c.g0, bases, split)),
         logits: inputs.logits.binding,
         taus: inputs.taus.binding,
         dy: dy.binding,
         dl: dl.binding,
         d_logits: dLogits.binding,
       };
-      dispatchRows(ctx, encoder, spec, buffers, plan.K, c.g1 - c.g0, constants, 3, split);
+      const rows = c.g1 - c.g0;
+      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, rows, bases), plan.K, rows, constants, 3);
     }
   }
 }

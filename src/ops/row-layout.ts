@@ -1,8 +1,34 @@
 // How rows map onto invocations and workgroups in the Gumbel-Softmax kernels (no WGSL imported here, so
 // Node tests can check it directly).
 
-/** Longest row handled one invocation per row (the short kernels): beyond it a workgroup per row pays off. */
+/**
+ * Longest row handled one invocation per row (the by-invocation kernels) on every adapter: beyond it a
+ * workgroup per row pays off on a GPU.
+ */
 export const SHORT_K = 64;
+
+/**
+ * Fewest rows in a dispatch for which longer rows also take one invocation each when CreateOptions
+ * .rowPerInvocation is on (adapters that run on the CPU). Through Dawn on SwiftShader, GPU ms of the forward
+ * soft, a workgroup per row against an invocation per row: 2 x 131072 22.6 / 29.8, 4 x 262144 92 / 89,
+ * 8 x 131072 92 / 61, 256 x 32768 993 / 459, 1024 x 1024 454 / 52: SwiftShader runs 4 invocations as one
+ * SIMD group, so fewer rows leave most of it idle.
+ */
+const BY_INVOCATION_MIN_ROWS = 4;
+
+/** Whether the rows of a dispatch take one invocation each (the by-invocation kernels) or a workgroup each. */
+export function rowsByInvocation(rows: number, K: number, rowPerInvocation: boolean): boolean {
+  return K <= SHORT_K || (rowPerInvocation && rows >= BY_INVOCATION_MIN_ROWS);
+}
+
+/**
+ * Invocations per workgroup of the by-invocation kernels (their WG override): 64 for short rows; 8 for long
+ * ones, which run only on CPU adapters, so that a few dozen rows still make several workgroups for the
+ * adapter's threads (SwiftShader, 32 x 262144: 394 ms with 8, 513 ms with 64).
+ */
+export function invocationWorkgroupSize(K: number): number {
+  return K <= SHORT_K ? 64 : 8;
+}
 
 /**
  * Invocations per row for the workgroup-per-row kernels (their WG override): about four Philox blocks per

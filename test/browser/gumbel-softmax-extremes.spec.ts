@@ -1,13 +1,14 @@
 // Extreme and invalid inputs, statistics, and the choice of reduction on WebGPU (the CPU beside it).
 import { expect, test } from './fixture.js';
 
-test('subgroup reductions are used where the adapter has them; the row cache is off, the stash on, rows split except on SwiftShader by default; all can be chosen', async ({ gpuPage }) => {
+test('subgroup reductions are used where the adapter has them; the row cache is off, the stash on, rows split except on SwiftShader, long rows by invocation only there, by default; all can be chosen', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true, stash: false, rowSplit: true });
+    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true, stash: false, rowSplit: true, rowPerInvocation: false });
+    const uses = (rt: typeof window.rt) => [rt.usesSubgroups, rt.usesRowCache, rt.usesStash, rt.usesRowSplit, rt.usesRowPerInvocation];
     const out = {
-      defaults: [window.rt.usesSubgroups, window.rt.usesRowCache, window.rt.usesStash, window.rt.usesRowSplit],
-      chosen: [other.usesSubgroups, other.usesRowCache, other.usesStash, other.usesRowSplit],
-      cpu: [window.cpu.usesSubgroups, window.cpu.usesRowCache, window.cpu.usesStash, window.cpu.usesRowSplit],
+      defaults: uses(window.rt),
+      chosen: uses(other),
+      cpu: uses(window.cpu),
       subgroupsAvailable: window.rt.device!.features.has('subgroups' as GPUFeatureName) && navigator.gpu.wgslLanguageFeatures.has('subgroup_id'),
       swiftshader: window.rt.adapterInfo!.architecture === 'swiftshader',
     };
@@ -15,16 +16,19 @@ test('subgroup reductions are used where the adapter has them; the row cache is 
     return out;
   });
   // On SwiftShader (CI): subgroups and WGSL subgroup_id are there.
-  expect(r.defaults).toEqual([r.subgroupsAvailable, false, true, !r.swiftshader]);
-  expect(r.chosen).toEqual([false, true, false, true]);
-  expect(r.cpu).toEqual([false, false, false, false]);
+  expect(r.defaults).toEqual([r.subgroupsAvailable, false, true, !r.swiftshader, r.swiftshader]);
+  expect(r.chosen).toEqual([false, true, false, true, false]);
+  expect(r.cpu).toEqual([false, false, false, false, false]);
   if (r.swiftshader) expect(r.subgroupsAvailable).toBe(true); // so the subgroup path really runs in CI
 });
 
 test('extreme logits and temperatures give finite results and the right index; invalid rows are isolated', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     const inf = Infinity;
-    const K = 70; // workgroup-per-row kernels; the same rows again below at K = 6 take the short kernels
+    // K = 70: an invocation per row (the default on SwiftShader) and a workgroup per row (rowPerInvocation
+    // false); the same rows again below at K = 6 take the by-invocation kernels in both runtimes.
+    const K = 70;
+    const workgroups = await window.harness.lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false });
     const rows: number[][] = [
       [1e30, -1e30, 0, 5, -5, 1e30 * 0.5], // huge spread: the 1e30 logit wins whatever the noise
       [-inf, -inf, 3, -inf, -inf, -inf], // one finite logit among -inf
@@ -38,18 +42,20 @@ test('extreme logits and temperatures give finite results and the right index; i
     for (const k of [K, 6]) {
       const data = new Float32Array(rows.length * k).fill(-inf);
       rows.forEach((row, i) => row.forEach((v, j) => (data[i * k + j] = v)));
-      for (const rt of [window.rt, window.cpu]) {
+      for (const rt of [window.rt, workgroups, window.cpu]) {
         const logits = rt.tensor(data, [rows.length, k]);
         for (const tau of [1e-30, 1, 1e30]) {
           for (const perRow of [false, true]) {
             const tauArg = perRow ? rt.tensor(Float32Array.from(rows, (_, i) => (i === 5 ? 0 : tau)), [rows.length]) : tau;
             const o = await rt.gumbelSoftmax(logits, { tau: tauArg, seed: 5, outputs: ['y', 'logSoftmax', 'index'] });
             const [y, ls, index] = [await o.y.read(), await o.logSoftmax.read(), await o.index.read()];
-            results.push({ backend: rt.backend, k, tau, perRow, y: Array.from(y), ls: Array.from(ls), index: Array.from(index) });
+            const backend = rt === workgroups ? 'webgpu, a workgroup per row' : rt.backend;
+            results.push({ backend, k, tau, perRow, y: Array.from(y), ls: Array.from(ls), index: Array.from(index) });
           }
         }
       }
     }
+    workgroups.destroy();
     return results;
   });
   const NO = 0xffffffff;
@@ -79,7 +85,34 @@ test('extreme logits and temperatures give finite results and the right index; i
       expect(row(c.y, i).every(Number.isNaN) && row(c.ls, i).every(Number.isNaN), `${tag} invalid row ${i}`).toBe(true);
     }
   }
-  expect(r).toHaveLength(24);
+  expect(r).toHaveLength(36);
+});
+
+test('long rows keep the terms that each fall below half an ulp of their sum, by invocation and by workgroup', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    // Each row: logit 177 first, then 65536 logits near 0, so at tau = 10 every other term of the sum is about
+    // e^-17.7 (2e-8, under half an ulp of the max's 1) and together they add 1.5e-3. One running sum over the
+    // row in f32 (the by-invocation kernel without its segments) measured 4e-4 off in logSoftmax[0].
+    const [R, K, tau] = [8, 65537, 10];
+    const data = Float32Array.from({ length: R * K }, (_, i) => (i % K === 0 ? 177 : Math.sin(i * 0.37) * 0.25));
+    const workgroups = await window.harness.lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false });
+    const out = [];
+    for (const rt of [window.rt, workgroups, window.cpu]) {
+      const o = await rt.gumbelSoftmax(rt.tensor(data, [R, K]), { tau, seed: 4, outputs: ['y', 'logSoftmax'] });
+      const [y, ls] = [await o.y.read(), await o.logSoftmax.read()];
+      const sums = Array.from({ length: R }, (_, i) => y.subarray(i * K, (i + 1) * K).reduce((a, b) => a + b, 0));
+      out.push({ byInvocation: rt.usesRowPerInvocation, ls0: Array.from({ length: R }, (_, i) => ls[i * K]!), sums });
+    }
+    workgroups.destroy();
+    return { out, swiftshader: window.rt.adapterInfo!.architecture === 'swiftshader' };
+  });
+  const [byDefault, byWorkgroup, cpu] = r.out;
+  expect([byDefault!.byInvocation, byWorkgroup!.byInvocation]).toEqual([r.swiftshader, false]);
+  for (const v of cpu!.ls0) expect(v).toBeLessThan(-1e-3); // the small terms matter
+  for (const gpu of [byDefault!, byWorkgroup!]) {
+    gpu.ls0.forEach((v, i) => expect(Math.abs(v - cpu!.ls0[i]!), `row ${i}`).toBeLessThan(2e-5));
+    for (const s of gpu.sums) expect(Math.abs(s - 1)).toBeLessThan(1e-5);
+  }
 });
 
 test('rows split across workgroups merge their chunks: masks, ties and invalid logits in far chunks', async ({ gpuPage }) => {
@@ -92,7 +125,7 @@ test('rows split across workgroups merge their chunks: masks, ties and invalid l
     // row 2 stays all -inf: invalid
     data[3 * K + 5100] = data[3 * K + 15000] = 1e30; // row 3: a tie (the noise vanishes) across chunks 2 and 4
     const out = [];
-    const split = await window.harness.lib.createGumbel({ backend: 'webgpu', rowSplit: true });
+    const split = await window.harness.lib.createGumbel({ backend: 'webgpu', rowSplit: true, rowPerInvocation: false });
     for (const rt of [split, window.cpu]) {
       const logits = rt.tensor(data, [4, K]);
       const o = await rt.gumbelSoftmax(logits, { tau: 1, seed: 9, outputs: ['y', 'logSoftmax', 'index'] });
@@ -182,16 +215,16 @@ test('outputs larger than one binding are written in chunks (default-limit devic
   test.setTimeout(300_000);
   const r = await gpuPage.evaluate(async () => {
     const { rt: whole, device } = await window.harness.defaultLimitRuntime();
-    const split = await window.harness.lib.createGumbel({ device, rowSplit: true });
+    const workgroups = await window.harness.lib.createGumbel({ device, rowSplit: true, rowPerInvocation: false });
     const limit = device.limits.maxStorageBufferBindingSize;
     const out = [];
     const cases: [number, number, number, boolean][] = [
       [2, 16, 1_100_000, false], // short rows: y is 141 MB
-      [1, 65, 530_000, false], // a workgroup per row: y is 138 MB
+      [1, 65, 530_000, true], // a workgroup per row: y is 138 MB
       [1, 2 ** 20, 34, true], // 31 sample-rows per chunk, each row split across 64 workgroups: y is 143 MB
     ];
-    for (const [R, K, S, splitRows] of cases) {
-      const rt = splitRows ? split : whole;
+    for (const [R, K, S, byWorkgroup] of cases) {
+      const rt = byWorkgroup ? workgroups : whole;
       const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 1.3) * 2);
       const logits = rt.tensor(data, [R, K]);
       const o = await rt.gumbelSoftmax(logits, { tau: 0.7, seed: 3, samples: S, outputs: ['y', 'index'] });
@@ -212,12 +245,12 @@ test('outputs larger than one binding are written in chunks (default-limit devic
       }
       let nonFinite = 0;
       for (const v of y) if (!Number.isFinite(v)) nonFinite++;
-      out.push({ R, K, S, bytes: y.length * 4, limit, chunk, worst, indexMismatches, nonFinite, splitRows, usesRowSplit: rt.usesRowSplit });
+      out.push({ R, K, S, bytes: y.length * 4, limit, chunk, worst, indexMismatches, nonFinite, byWorkgroup, usesRowSplit: rt.usesRowSplit, usesRowPerInvocation: rt.usesRowPerInvocation });
       o.y.destroy();
       o.index.destroy();
     }
     whole.destroy();
-    split.destroy();
+    workgroups.destroy();
     device.destroy();
     return out;
   });
@@ -227,7 +260,7 @@ test('outputs larger than one binding are written in chunks (default-limit devic
     expect(c.nonFinite).toBe(0);
     expect(c.indexMismatches).toBe(0);
     expect(c.worst).toBeLessThan(1e-5);
-    if (c.splitRows) expect(c.usesRowSplit).toBe(true);
+    if (c.byWorkgroup) expect([c.usesRowSplit, c.usesRowPerInvocation]).toEqual([true, false]);
   }
 });
 

@@ -24,18 +24,22 @@ const FORWARD: CaseSpec[] = [
   { batch: [1], K: 65537, tau: 0.5, seed: 18, offset: 5 },
   { batch: [7], K: 65537, tau: 'rows', seed: 19, hard: true },
   { batch: [1], K: 2 ** 20, tau: 2, seed: 20, samples: 3 },
+  { batch: [6], K: 65537, tau: 'rows', seed: 21, offset: 3 }, // by invocation by default on SwiftShader
 ];
 
 const label = (c: CaseSpec) => `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}`;
 
-// The default runtime (subgroup reductions where available, no row cache, long rows stashed in the output;
-// on SwiftShader no row split), and the other paths: shared-memory reductions with rows cached in workgroup
-// memory and the rest stashed, few long rows split across workgroups (then stashed, not cached); and neither
-// cache nor stash, so pass 2 regenerates the noise, with split rows.
+// The default runtime (on SwiftShader: long rows of dispatches of 4 rows or more by invocation, the others by
+// workgroup with subgroup reductions, unsplit; no row cache; long rows stashed in the output), and the
+// workgroup-per-row paths of other adapters: subgroup reductions, split rows (a hardware GPU's default);
+// shared-memory reductions with rows cached in workgroup memory and the rest stashed, few long rows split
+// across workgroups (then stashed, not cached); and neither cache nor stash, so pass 2 regenerates the
+// noise, with split rows.
 const VARIANTS = [
   { name: 'default runtime', options: null },
-  { name: 'shared-memory reductions, row cache, row split', options: { subgroups: false, rowCache: true, rowSplit: true } },
-  { name: 'regenerating, row split', options: { rowCache: false, stash: false, rowSplit: true } },
+  { name: 'a workgroup per row, row split', options: { rowPerInvocation: false, rowSplit: true } },
+  { name: 'shared-memory reductions, row cache, row split', options: { subgroups: false, rowCache: true, rowSplit: true, rowPerInvocation: false } },
+  { name: 'regenerating, row split', options: { rowCache: false, stash: false, rowSplit: true, rowPerInvocation: false } },
 ] as const;
 
 for (const variant of VARIANTS) {
@@ -77,6 +81,7 @@ const BACKWARD: [CaseSpec, 'dy' | 'dl' | 'both'][] = [
   [{ batch: [1], K: 65537, tau: 'rows', seed: 38 }, 'both'],
   [{ batch: [1], K: 2 ** 20, tau: 1, seed: 39 }, 'dy'],
   [{ batch: [2], K: 65537, tau: 0.5, seed: 40, samples: 2 }, 'both'], // split rows, the second sample adding
+  [{ batch: [5], K: 65537, tau: 'rows', seed: 41, samples: 2 }, 'both'], // by invocation on SwiftShader by default
 ];
 
 for (const variant of VARIANTS) {

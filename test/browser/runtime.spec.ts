@@ -141,7 +141,7 @@ test('every kernel compiles on the device without errors or warnings', async ({ 
   });
   expect(r.subgroups).toBe(true); // SwiftShader has them; elsewhere the subgroup kernels are skipped
   expect(r.out.map((k) => k.name).sort()).toEqual(
-    ['draw', 'gumbel-from-bits', 'gumbel-softmax', 'gumbel-softmax-backward', 'gumbel-softmax-backward-short', 'gumbel-softmax-backward-subgroups', 'gumbel-softmax-short', 'gumbel-softmax-subgroups'],
+    ['draw', 'gumbel-from-bits', 'gumbel-softmax', 'gumbel-softmax-backward', 'gumbel-softmax-backward-by-invocation', 'gumbel-softmax-backward-subgroups', 'gumbel-softmax-by-invocation', 'gumbel-softmax-subgroups'],
   );
   for (const k of r.out) expect(k.messages, k.name).toEqual([]);
 });
@@ -151,7 +151,7 @@ test('batch(): forward and backward in one submit equal the unbatched calls; rea
     const rt = window.rt;
     const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
     const out: Record<string, unknown> = {};
-    for (const K of [8, 1000]) { // the short kernels and the workgroup-per-row kernels
+    for (const K of [8, 1000]) { // a short and a long row (by invocation on SwiftShader by default, else by workgroup)
       const logits = rt.tensor(Float32Array.from({ length: 14 * K }, (_, i) => Math.sin(i * 0.7) * 2), [14, K]);
       const dy = rt.tensor(Float32Array.from({ length: 14 * K }, (_, i) => Math.cos(i * 0.3)), [14, K]);
       const opts = { tau: 0.6, hard: true, seed: 9, offset: 3 };

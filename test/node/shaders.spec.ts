@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { checkBindingNames, foldDispatch, packParams } from '../../src/gpu/kernels.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
-import { chooseRowSplit, rowWorkgroupSize } from '../../src/ops/row-layout.js';
+import { chooseRowSplit, invocationWorkgroupSize, rowsByInvocation, rowWorkgroupSize } from '../../src/ops/row-layout.js';
 import { composeWgsl, loadKernel, reflectKernel } from '../../tools/wgsl-kernel.js';
 
 const SHADERS = new URL('../../shaders/', import.meta.url).pathname;
@@ -95,6 +95,14 @@ test('buffer size classes cover the request with at most 12.5% slack above 64 Ki
     expect(c).toBeGreaterThanOrEqual(bytes);
     if (bytes > 65536) expect(c).toBeLessThanOrEqual(bytes * 1.125 + 16);
   }
+});
+
+test('rows take an invocation each when short, and long ones too with rowPerInvocation in dispatches of 4 rows or more', () => {
+  expect(rowsByInvocation(1, 64, false)).toBe(true);
+  expect(rowsByInvocation(100000, 65, false)).toBe(false);
+  expect(rowsByInvocation(4, 2 ** 20, true)).toBe(true);
+  expect(rowsByInvocation(3, 65, true)).toBe(false); // most of a SIMD group would idle
+  expect([invocationWorkgroupSize(64), invocationWorkgroupSize(65)]).toEqual([64, 8]);
 });
 
 test('long rows are split across workgroups only when too few rows fill a dispatch, and chunks cover every row', () => {
