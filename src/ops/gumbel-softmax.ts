@@ -12,7 +12,7 @@ import type { GpuContext } from '../gpu/context.js';
 import type { KernelSpec } from '../gpu/kernel-spec.js';
 import type { Bindings, ParamValues } from '../gpu/kernels.js';
 import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
-import { chooseRowSplit, invocationWorkgroupSize, ROW_STATE_BYTES, rowCacheFloats, rowsByInvocation, rowWorkgroupSize, WHOLE_ROWS } from './row-layout.js';
+import { chooseRowSplit, invocationWorkgroupSize, ROW_STATE_BYTES, rowCacheFloats, rowsByInvocation, rowWorkgroupSize, SHORT_K, WHOLE_ROWS } from './row-layout.js';
 
 const halves = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
 
@@ -71,7 +71,7 @@ function dispatchRows(
     const spec = kernels.byInvocation;
     const wg = invocationWorkgroupSize(K);
     const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: 1, chunk_blocks: WHOLE_ROWS.chunkBlocks }) };
-    ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, WG: wg });
+    ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, WG: wg, SEGMENTED: Number(K > SHORT_K) });
     return;
   }
   const spec = ctx.subgroups ? kernels.subgroups : kernels.tree;
