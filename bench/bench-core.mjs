@@ -431,6 +431,7 @@ export async function benchSetup(createGumbel, gpu, tfImports) {
     { name: `rowCache ${!rt.usesRowCache}`, rt: await createGumbel({ ...on, rowCache: !rt.usesRowCache }) },
     { name: 'stash false (regenerate)', rt: await createGumbel({ ...on, rowCache: rt.usesRowCache, stash: false }) },
     { name: `rowSplit ${!rt.usesRowSplit}`, rt: await createGumbel({ ...on, rowSplit: !rt.usesRowSplit }) },
+    { name: `rowPerInvocation ${!rt.usesRowPerInvocation}`, rt: await createGumbel({ ...on, rowPerInvocation: !rt.usesRowPerInvocation }) },
   ];
   let tf = null;
   if (tfImports) {

@@ -34,6 +34,7 @@ test('npm run bench -- --node measures every comparison and checks the GPU again
     'forward soft (y), rowCache true',
     'forward soft (y), stash false (regenerate)',
     'forward soft (y), rowSplit true',
+    'forward soft (y), rowPerInvocation false',
     'backward (dy)',
     'unfused: noise kernel, then softmax',
     'forward soft (y) + readback',
