@@ -1,7 +1,8 @@
 // Gumbel-Softmax forward with one invocation per sample-row, so a workgroup packs WG rows and needs no
 // reduction or barrier: used for short rows (K <= SHORT_K, the architecture-search case of many edges with
 // few operations) on every adapter, and for rows of any length on adapters that run on the CPU, where
-// workgroup barriers made the workgroup-per-row kernels several times slower (src/ops/row-layout.ts).
+// the workgroup-per-row kernels, with their barriers and reductions, ran several times slower
+// (src/ops/row-layout.ts).
 // Between the passes v goes through the stash (or is regenerated): on SwiftShader that measured faster than
 // keeping the row's blocks in a private array (4096 x 8: 2.6 against 3.5 ms through Dawn).
 //!include dispatch.wgsl

@@ -113,11 +113,13 @@ export interface CreateOptions {
    */
   rowSplit?: boolean;
   /**
-   * Give rows longer than 64 one invocation each (summing each run of 256 elements on its own and merging
-   * those sums in order, so the rounding stays that of a workgroup's reduction) instead of a workgroup each, when a dispatch has at least 4 rows (fewer always get workgroups). Default:
-   * true on adapters that run on the CPU (SwiftShader), where workgroup barriers made the workgroup-per-row
-   * kernels several times slower (1024 x 1024: 454 against 52 ms), false elsewhere, where one invocation per
-   * long row would leave most of a GPU idle (see README "Performance").
+   * Give rows longer than 64 one invocation each, as short rows, instead of a workgroup each, in dispatches
+   * of at least 4 rows (fewer always get workgroups); such an invocation sums each run of 256 elements on
+   * its own and merges those sums in order, to keep the rounding within README "Accuracy". Default: true on
+   * adapters that run on the CPU (SwiftShader), where the workgroup-per-row kernels (barriers, reductions)
+   * ran several times slower (1024 x 1024: 454 against 52 ms), false elsewhere, where one invocation per
+   * long row would leave most of a GPU idle (256 rows: 256 threads; not measured on a GPU; see README
+   * "Performance").
    */
   rowPerInvocation?: boolean;
 }
