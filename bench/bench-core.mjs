@@ -288,13 +288,17 @@ async function makeTfjs(tf, R, K, data) {
   };
 }
 
+// Small workloads (at most 2^16 elements) take this many times the repetitions: their GPU times of a tenth of
+// a millisecond moved by 2x between runs on SwiftShader with 10.
+const SMALL_REPS_FACTOR = 3;
+
 const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 /**
  * Runs every workload on a WebGPU runtime `rt` (and its CPU twin `cpu`); `log` receives progress lines.
  * `variants`: runtimes on the same device with other long-row strategies ({ name, rt }), timed on the forward.
  * `tf`: TensorFlow.js with the WebGPU backend active on rt.device, or null to leave it out.
- * Returns { adapter, rows: [{ workload, variant, median, min, max, gpu, ratioToCopy, check? }] }.
+ * Returns { adapter, reps, smallReps, rows: [{ workload, variant, median, min, max, gpu, reps, ratioToCopy, check? }] }.
  */
 export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads = WORKLOADS, variants = [], tf = null } = {}) {
   const device = rt.device;
@@ -303,6 +307,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
   const rows = [];
   for (const [R, K] of workloads) {
     const n = R * K;
+    const wreps = n <= 2 ** 16 ? SMALL_REPS_FACTOR * reps : reps;
     const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.618) * 3);
     const dyData = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.31));
     const logits = rt.tensor(data, [R, K]);
@@ -321,11 +326,11 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
     // Floors: reading the logits and writing one output of the same size; for the backward, reading
     // logits and dy and writing dLogits.
     const copy = makeCopy(device, 4 * n, 4 * n);
-    const copyT = await time(() => copy.run(), reps, gpu);
+    const copyT = await time(() => copy.run(), wreps, gpu);
     copy.destroy();
     add('copy kernel (memory floor)', copyT);
     const copy3 = makeCopy(device, 8 * n, 4 * n);
-    const copy3T = await time(() => copy3.run(), reps, gpu);
+    const copy3T = await time(() => copy3.run(), wreps, gpu);
     copy3.destroy();
     add('copy kernel, backward bytes', copy3T);
 
@@ -346,35 +351,35 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       await device.queue.onSubmittedWorkDone();
       for (const t of Object.values(o)) t.destroy();
     };
-    add('forward soft (y)', await time(forward(rt, logits, ['y'], false), reps, gpu), copyT, check);
-    add('forward hard (y, index)', await time(forward(rt, logits, ['y', 'index'], true), reps, gpu), copyT);
-    add('forward logSoftmax', await time(forward(rt, logits, ['logSoftmax'], false), reps, gpu), copyT);
+    add('forward soft (y)', await time(forward(rt, logits, ['y'], false), wreps, gpu), copyT, check);
+    add('forward hard (y, index)', await time(forward(rt, logits, ['y', 'index'], true), wreps, gpu), copyT);
+    add('forward logSoftmax', await time(forward(rt, logits, ['logSoftmax'], false), wreps, gpu), copyT);
     for (const v of variants) {
       const input = v.rt.tensor(data, [R, K]);
-      add(`forward soft (y), ${v.name}`, await time(forward(v.rt, input, ['y'], false), reps, gpu), copyT);
+      add(`forward soft (y), ${v.name}`, await time(forward(v.rt, input, ['y'], false), wreps, gpu), copyT);
       input.destroy();
     }
     add('backward (dy)', await time(async (i) => {
       const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
       await device.queue.onSubmittedWorkDone();
       g.destroy();
-    }, reps, gpu), copy3T);
+    }, wreps, gpu), copy3T);
     const unfused = makeUnfused(rt, R, K, logits);
-    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), reps, gpu), copyT);
+    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), wreps, gpu), copyT);
     unfused.destroy();
     add('forward soft (y) + readback', await time(async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
       await o.y.read();
       o.y.destroy();
-    }, reps, gpu), copyT);
+    }, wreps, gpu), copyT);
     add('forward logSoftmax + readback', await time(async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['logSoftmax'] });
       await o.logSoftmax.read();
       o.logSoftmax.destroy();
-    }, reps, gpu), copyT);
+    }, wreps, gpu), copyT);
     if (tf) {
       const chain = await makeTfjs(tf, R, K, data);
-      add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), reps, gpu), copyT);
+      add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), wreps, gpu), copyT);
       chain.destroy();
     }
     if (R === 14 && K === 8) {
@@ -387,7 +392,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
         });
         await step.index.read();
         for (const t of Object.values(step)) t.destroy();
-      }, reps, gpu), copyT);
+      }, wreps, gpu), copyT);
     }
     if (cl) {
       add('CPU fallback forward soft', await timeCpu(async (i) => {
@@ -414,7 +419,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
     dy.destroy();
   }
   timer?.restore();
-  return { adapter: rt.adapterInfo, date: new Date().toISOString(), reps, timestamps: timer !== null, rows };
+  return { adapter: rt.adapterInfo, date: new Date().toISOString(), reps, smallReps: SMALL_REPS_FACTOR * reps, timestamps: timer !== null, rows };
 }
 
 /**

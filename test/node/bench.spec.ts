@@ -9,6 +9,7 @@ interface BenchRow {
   variant: string;
   median: number;
   gpu: number | null;
+  reps: number;
   ratioToCopy: number;
   maxAbsDiffY?: number;
   maxAbsDiffDLogits?: number;
@@ -25,6 +26,7 @@ test('npm run bench -- --node measures every comparison and checks the GPU again
   expect(result.adapter.architecture).toBe('swiftshader');
   expect(result.timestamps).toBe(true);
   expect(result.reps).toBeGreaterThanOrEqual(10);
+  for (const r of result.rows.filter((r) => !r.variant.startsWith('CPU') && !r.variant.startsWith('plain'))) expect(r.reps, r.variant).toBe(3 * result.reps); // both workloads are small
   const variants = [
     'copy kernel (memory floor)',
     'copy kernel, backward bytes',
