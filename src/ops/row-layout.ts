@@ -70,8 +70,8 @@ const MAX_CHUNKS = 64;
  * How to split the rows of a dispatch of fewer than SPLIT_BELOW_ROWS rows (on an H100, 64 x 262144 ran 2.5x
  * slower than 4096 x 4096, the same elements over 64 instead of 4096 workgroups; split, 32 x 262144 ran
  * 3.1x faster), keeping at least 4 Philox blocks per invocation in each chunk. Used on hardware adapters
- * only (CreateOptions.rowSplit): on SwiftShader each workgroup has a fixed cost, and splitting 8 x 65536
- * made the forward 2.6x slower.
+ * only (CreateOptions.rowSplit): on SwiftShader more workgroup-per-row work only added time (splitting
+ * 8 x 65536 made the forward 2.6x slower), and rows there mostly take an invocation each (rowsByInvocation).
  */
 export function chooseRowSplit(rows: number, K: number): RowSplit {
   if (K <= SHORT_K || rows >= SPLIT_BELOW_ROWS) return WHOLE_ROWS;
