@@ -30,7 +30,7 @@ struct SoftmaxParams {
   index_base: u32,   // element index of the first bound element of index
   logit_base: u32,   // element index of the first bound element of logits (and of dLogits in the backward)
   tau_base: u32,     // element index of the first bound element of taus
-  chunks: u32,       // workgroups per row (row-split.wgsl; 1 in the short kernels)
+  chunks: u32,       // workgroups per row (row-split.wgsl; 1 in the by-invocation kernels)
   chunk_blocks: u32, // Philox blocks per workgroup of a row (row-split.wgsl)
 }
 

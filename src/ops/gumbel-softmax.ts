@@ -173,8 +173,8 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
       log_softmax_out: logSoftmax.binding,
       index_out: index.binding,
     };
-    const rows = c.g1 - c.g0;
-    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, rows, bases), plan.K, rows, constants, 1);
+    const chunkRows = c.g1 - c.g0;
+    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, constants, 1);
   }
 }
 
@@ -216,8 +216,8 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
         dl: dl.binding,
         d_logits: dLogits.binding,
       };
-      const rows = c.g1 - c.g0;
-      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, rows, bases), plan.K, rows, constants, 3);
+      const chunkRows = c.g1 - c.g0;
+      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, constants, 3);
     }
   }
 }

@@ -109,7 +109,7 @@ test('long rows are split across workgroups only when too few rows fill a dispat
   expect(chooseRowSplit(4096, 4096)).toEqual({ chunks: 1, chunkBlocks: 0xffffffff });
   expect(chooseRowSplit(1024, 32768).chunks).toBe(1);
   expect(chooseRowSplit(64, 1000).chunks).toBe(1); // a chunk would give an invocation fewer than 4 blocks
-  expect(chooseRowSplit(1, 64).chunks).toBe(1); // short kernels
+  expect(chooseRowSplit(1, 64).chunks).toBe(1); // short rows: the by-invocation kernels
   expect(chooseRowSplit(128, 262144).chunks).toBe(1); // enough rows
   expect(chooseRowSplit(127, 262144).chunks).toBe(17);
   expect(chooseRowSplit(64, 262144).chunks).toBe(32);
