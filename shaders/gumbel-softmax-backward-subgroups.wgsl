@@ -17,5 +17,5 @@ fn main(
   @builtin(subgroup_size) size: u32,
 ) {
   subgroup_setup(sg, sgs, lane, size);
-  backward_row(li, wid.x + wid.y * groups.x);
+  row_chunk(li, wid.x + wid.y * groups.x);
 }

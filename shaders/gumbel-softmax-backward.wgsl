@@ -12,5 +12,5 @@ fn main(
   @builtin(workgroup_id) wid: vec3u,
   @builtin(num_workgroups) groups: vec3u
 ) {
-  backward_row(li, wid.x + wid.y * groups.x);
+  row_chunk(li, wid.x + wid.y * groups.x);
 }

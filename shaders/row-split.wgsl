@@ -3,8 +3,11 @@
 // in two dispatches. SPLIT_PHASE 1 folds each chunk and stores its state in partials; SPLIT_PHASE 2 merges
 // the row's partial states and writes the chunk's outputs. SPLIT_PHASE 0 (params.chunks = 1): one workgroup
 // per row does both passes in one dispatch. Between the phases v lives in the stash or is regenerated:
-// workgroup memory (the row cache) does not outlive a dispatch. Requires struct RowState, fn state_merge and
-// fn reduce_state.
+// workgroup memory (the row cache) does not outlive a dispatch. Requires struct RowState, fn state_merge,
+// fn reduce_state, and each direction's pass 1 and pass 2 over a chunk's blocks [first, end):
+// fn fold_chunk(li, row, logit_row, data_row, first, end) -> RowState and
+// fn write_chunk(li, row, logit_row, data_row, first, end, total), where data_row is where the sample-row
+// starts in the outputs (forward) or in dy and dl (backward).
 
 override SPLIT_PHASE: u32 = 0u;
 
@@ -60,4 +63,26 @@ fn chunk_total(li: u32, w: u32, q: u32, st: RowState, tau: f32) -> RowState {
     partials[w] = total;
   }
   return total;
+}
+
+// Workgroup w of the dispatch: a whole row, or one chunk of a row in SPLIT_PHASE 1 or 2.
+fn row_chunk(li: u32, w: u32) {
+  let ch = chunk_of(w);
+  if (ch.q >= params.rows) {
+    return;
+  }
+  let row = row_setup(ch.q);
+  let logit_row = row.r * params.k - params.logit_base;
+  let data_row = row.g * params.k - params.out_base;
+  let end = chunk_end(ch, row.blocks);
+
+  var st = state_empty();
+  if (SPLIT_PHASE != 2u) {
+    st = fold_chunk(li, row, logit_row, data_row, ch.first, end); // phase 2 reads the states from partials
+  }
+  let total = chunk_total(li, w, ch.q, st, row.tau);
+  if (SPLIT_PHASE == 1u) {
+    return;
+  }
+  write_chunk(li, row, logit_row, data_row, ch.first, end, total);
 }

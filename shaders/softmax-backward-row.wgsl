@@ -1,4 +1,5 @@
-// The backward of one sample-row by a whole workgroup (or of one chunk of it, row-split.wgsl): one pass
+// The backward of one sample-row by a whole workgroup (or of one chunk of it: row_chunk in row-split.wgsl
+// calls fold_chunk and write_chunk): one pass
 // folds noise, logits and upstream gradients into an online state, caching v (row-cache.wgsl) and the
 // gradients in workgroup memory; a workgroup reduction gives max, sum, <dy, e> and sum(dl); a second pass
 // writes dLogits. Elements past CACHE_FLOATS read their gradients again, and their v from the stash in
@@ -32,7 +33,7 @@ fn grads_load(br: u32, lead: u32) -> Grads {
 
 // Folds blocks [first, end) of a row with their gradients into a state, keeping v (and the gradients) for
 // pass 2 in the cache, or v in the stash.
-fn backward_fold(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32) -> RowState {
+fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32) -> RowState {
   var st = state_empty();
   for (var br = first + li; br < end; br += WG) {
     let x = row_lanes(row.pos, row.lead, br, logit_row);
@@ -49,7 +50,7 @@ fn backward_fold(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u
 }
 
 // Pass 2 over blocks [first, end) of a row: its dLogits from the row's total state.
-fn backward_write(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32, total: RowState) {
+fn write_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32, total: RowState) {
   let ok = row_valid(total, row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0));
   for (var br = first + li; br < end; br += WG) {
@@ -61,26 +62,4 @@ fn backward_write(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: 
       write_grads(row_lanes(row.pos, row.lead, br, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, ok);
     }
   }
-}
-
-// Workgroup w of the dispatch: a whole row, or one chunk of a row in SPLIT_PHASE 1 or 2.
-fn backward_row(li: u32, w: u32) {
-  let ch = chunk_of(w);
-  if (ch.q >= params.rows) {
-    return;
-  }
-  let row = row_setup(ch.q);
-  let logit_row = row.r * params.k - params.logit_base;
-  let grad_row = row.g * params.k - params.out_base;
-  let end = chunk_end(ch, row.blocks);
-
-  var st = state_empty();
-  if (SPLIT_PHASE != 2u) {
-    st = backward_fold(li, row, logit_row, grad_row, ch.first, end); // phase 2 reads the states from partials
-  }
-  let total = chunk_total(li, w, ch.q, st, row.tau);
-  if (SPLIT_PHASE == 1u) {
-    return;
-  }
-  backward_write(li, row, logit_row, grad_row, ch.first, end, total);
 }
