@@ -8,12 +8,9 @@
 //!include dispatch.wgsl
 //!include softmax-outputs.wgsl
 //!include forward-bindings.wgsl
+//!include row-by-invocation.wgsl
 
 override WG: u32 = 64u;
-// Whether rows are folded SEGMENT_BLOCKS at a time (softmax-row.wgsl), which only long rows need: the host
-// sets it for K > SHORT_K, since the segment loop made short rows slower (SwiftShader, 4096 x 8 hard:
-// 3.40 against 2.79 ms through Dawn).
-override SEGMENTED: bool = true;
 
 // Folds blocks [first, end) of a row into st, keeping v in the stash for pass 2.
 fn fold_blocks(st: ptr<function, RowState>, row: RowSetup, logit_row: u32, out_row: u32, first: u32, end: u32) {
@@ -36,16 +33,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let logit_row = row.r * params.k - params.logit_base;
   let out_row = row.g * params.k - params.out_base;
 
-  var total = state_empty();
-  if (SEGMENTED) {
-    for (var first = 0u; first < row.blocks; first += SEGMENT_BLOCKS) {
-      var st = state_empty();
-      fold_blocks(&st, row, logit_row, out_row, first, min(first + SEGMENT_BLOCKS, row.blocks));
-      total = state_merge(total, st, row.tau);
-    }
-  } else {
-    fold_blocks(&total, row, logit_row, out_row, 0u, row.blocks);
-  }
+  let total = fold_row(row, logit_row, out_row);
   let row_ok = row_valid(total, row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0));
   for (var br = 0u; br < row.blocks; br++) {

@@ -100,11 +100,6 @@ fn state_merge(a: RowState, b: RowState, tau: f32) -> RowState {
   return RowState(hi.m, hi.s + lo.s * d, hi.dot + lo.dot * d, a.sum_dl + b.sum_dl, hi.k, a.count + b.count, a.bad | b.bad, 0u);
 }
 
-// Blocks one invocation folds into a fresh state before merging it into its row's total, in kernels where
-// one invocation walks a whole row: a single running sum over a long row would lose every term below half
-// an ulp of the sum (README "Accuracy" counts at most SEGMENT_BLOCKS + K / 256 roundings per sum).
-const SEGMENT_BLOCKS: u32 = 64u;
-
 // Whether a row's outputs are numbers: no invalid logit, a finite one at least, a usable temperature.
 fn row_valid(total: RowState, tau: f32) -> bool {
   return total.bad == 0u && total.count > 0u && tau_is_valid(tau);

@@ -63,7 +63,7 @@ const SPLIT_BELOW_ROWS = 128;
 /** Workgroups a split dispatch aims for: several waves of a large GPU's cores. */
 const SPLIT_TARGET_GROUPS = 2048;
 
-/** Most workgroups per row: every invocation of the second phase merges all of its row's partial states. */
+/** Most workgroups per row: in the second phase each workgroup merges all of its row's partial states. */
 const MAX_CHUNKS = 64;
 
 /**
