@@ -67,17 +67,16 @@ function dispatchRows(
   constants: Record<string, number>,
   cachedArrays: number,
 ): void {
-  if (rowsByInvocation(rows, K, ctx.rowPerInvocation)) {
-    const spec = kernels.byInvocation;
+  const byInvocation = rowsByInvocation(rows, K, ctx.rowPerInvocation);
+  const spec = byInvocation ? kernels.byInvocation : ctx.subgroups ? kernels.subgroups : kernels.tree;
+  const split = !byInvocation && ctx.rowSplit ? chooseRowSplit(rows, K) : WHOLE_ROWS;
+  const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: split.chunks, chunk_blocks: split.chunkBlocks }) };
+  if (byInvocation) {
     const wg = invocationWorkgroupSize(K);
-    const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: 1, chunk_blocks: WHOLE_ROWS.chunkBlocks }) };
     ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, WG: wg, SEGMENTED: Number(K > SHORT_K) });
     return;
   }
-  const spec = ctx.subgroups ? kernels.subgroups : kernels.tree;
   const wg = rowWorkgroupSize(K);
-  const split = ctx.rowSplit ? chooseRowSplit(rows, K) : WHOLE_ROWS;
-  const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: split.chunks, chunk_blocks: split.chunkBlocks }) };
   if (split.chunks === 1) {
     const cache = ctx.rowCache ? rowCacheFloats(ctx.device, K, wg, ctx.subgroups, cachedArrays) : 4; // 4: the smallest array
     ctx.dispatchGroups(encoder, spec, { ...bindings, partials: ctx.unused('partials') }, rows, { ...constants, WG: wg, CACHE_FLOATS: cache });
