@@ -57,9 +57,10 @@ if (inNode) {
 }
 
 const a = result.adapter;
-const adapter = `${a.vendor} ${a.architecture} ${a.description}`.trim();
+// Dawn on NVIDIA reports no architecture, only a device name (nvidia-h100-80gb-hbm3), so both are printed.
+const adapter = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ');
 mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/${result.date.replace(/[:.]/g, '-')}-${(a.architecture || 'adapter').replace(/\W+/g, '_')}.json`;
+const file = `bench/results/${result.date.replace(/[:.]/g, '-')}-${(a.architecture || a.device || 'adapter').replace(/\W+/g, '_')}.json`;
 writeFileSync(file, JSON.stringify(result, null, 2));
 const timing = result.timestamps ? 'GPU ms from timestamp queries (sum of compute passes)' : 'no timestamp queries on this adapter';
 console.log(`\nadapter: ${adapter} (${result.host}); median of ${result.reps} (${result.smallReps} up to 2^16 elements) after 2 warm-up runs; wall ms waits with onSubmittedWorkDone or a readback; ${timing}; x copy compares GPU ms where there are timestamps`);
