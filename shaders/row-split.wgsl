@@ -11,6 +11,9 @@
 
 override SPLIT_PHASE: u32 = 0u;
 
+// Output stores as a loop over lanes (softmax-outputs.wgsl, y_store): faster on the H100 in these kernels.
+const UNROLLED_LANE_STORES: bool = false;
+
 @group(0) @binding(6) var<storage, read_write> partials: array<RowState>;
 
 // The blocks of a row that workgroup w of the dispatch handles; params.chunk_blocks >= every row's blocks

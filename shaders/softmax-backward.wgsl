@@ -16,10 +16,39 @@ fn stashing() -> bool {
 
 fn stash_store(x: Lanes, br: u32, lead: u32, logit_row: u32) {
   let k = lane_k(br, lead);
-  let v = v_to_store(x);
-  for (var lane = 0u; lane < 4u; lane++) {
-    if (k[lane] < params.k) {
-      d_logits[logit_row + k[lane]] = v[lane];
+  d_logits_store(logit_row, k, v_to_store(x));
+}
+
+// The lanes of a block inside the row (k < K) into dLogits, stored or added, from row = the row's first
+// element; UNROLLED_LANE_STORES as in softmax-outputs.wgsl.
+fn d_logits_store(row: u32, k: vec4u, v: vec4f) {
+  if (UNROLLED_LANE_STORES) {
+    let inside = k < vec4u(params.k);
+    if (inside.x) { d_logits[row + k.x] = v.x; }
+    if (inside.y) { d_logits[row + k.y] = v.y; }
+    if (inside.z) { d_logits[row + k.z] = v.z; }
+    if (inside.w) { d_logits[row + k.w] = v.w; }
+  } else {
+    for (var lane = 0u; lane < 4u; lane++) {
+      if (k[lane] < params.k) {
+        d_logits[row + k[lane]] = v[lane];
+      }
+    }
+  }
+}
+
+fn d_logits_add(row: u32, k: vec4u, v: vec4f) {
+  if (UNROLLED_LANE_STORES) {
+    let inside = k < vec4u(params.k);
+    if (inside.x) { d_logits[row + k.x] += v.x; }
+    if (inside.y) { d_logits[row + k.y] += v.y; }
+    if (inside.z) { d_logits[row + k.z] += v.z; }
+    if (inside.w) { d_logits[row + k.w] += v.w; }
+  } else {
+    for (var lane = 0u; lane < 4u; lane++) {
+      if (k[lane] < params.k) {
+        d_logits[row + k[lane]] += v[lane];
+      }
     }
   }
 }
@@ -60,13 +89,9 @@ fn write_grads(x: Lanes, gr: Grads, br: u32, lead: u32, logit_row: u32, total: R
   if (!row_ok) {
     grad = vec4f(f32_from_bits(NAN_BITS));
   }
-  for (var lane = 0u; lane < 4u; lane++) {
-    if (k[lane] < params.k) {
-      if (ACCUMULATE) {
-        d_logits[logit_row + k[lane]] += grad[lane];
-      } else {
-        d_logits[logit_row + k[lane]] = grad[lane];
-      }
-    }
+  if (ACCUMULATE) {
+    d_logits_add(logit_row, k, grad);
+  } else {
+    d_logits_store(logit_row, k, grad);
   }
 }

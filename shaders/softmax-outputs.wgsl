@@ -22,12 +22,45 @@ fn stashing() -> bool {
 fn stash_store(x: Lanes, br: u32, lead: u32, out_row: u32) {
   let k = lane_k(br, lead);
   let v = v_to_store(x);
-  for (var lane = 0u; lane < 4u; lane++) {
-    if (k[lane] < params.k) {
-      if (WRITE_LOG_SOFTMAX) {
-        log_softmax_out[out_row + k[lane]] = v[lane];
-      } else {
-        y_out[out_row + k[lane]] = v[lane];
+  if (WRITE_LOG_SOFTMAX) {
+    log_softmax_store(out_row, k, v);
+  } else {
+    y_store(out_row, k, v);
+  }
+}
+
+// The lanes of a block that lie inside the row (k < K) into y / logSoftmax, from row = the row's first
+// element. UNROLLED_LANE_STORES (set by row-by-invocation.wgsl and row-split.wgsl) picks four stores with
+// constant lane indices or a loop over lanes: the by-invocation kernels, which SwiftShader runs for rows of any
+// length, were 6-50% faster there with the four stores (through Dawn, forward at 4096 x 8 to 256 x 32768),
+// while the H100's workgroup kernels were 4-6% slower with them where they stash (4096 x 4096, 512 x 32768).
+fn y_store(row: u32, k: vec4u, v: vec4f) {
+  if (UNROLLED_LANE_STORES) {
+    let inside = k < vec4u(params.k);
+    if (inside.x) { y_out[row + k.x] = v.x; }
+    if (inside.y) { y_out[row + k.y] = v.y; }
+    if (inside.z) { y_out[row + k.z] = v.z; }
+    if (inside.w) { y_out[row + k.w] = v.w; }
+  } else {
+    for (var lane = 0u; lane < 4u; lane++) {
+      if (k[lane] < params.k) {
+        y_out[row + k[lane]] = v[lane];
+      }
+    }
+  }
+}
+
+fn log_softmax_store(row: u32, k: vec4u, v: vec4f) {
+  if (UNROLLED_LANE_STORES) {
+    let inside = k < vec4u(params.k);
+    if (inside.x) { log_softmax_out[row + k.x] = v.x; }
+    if (inside.y) { log_softmax_out[row + k.y] = v.y; }
+    if (inside.z) { log_softmax_out[row + k.z] = v.z; }
+    if (inside.w) { log_softmax_out[row + k.w] = v.w; }
+  } else {
+    for (var lane = 0u; lane < 4u; lane++) {
+      if (k[lane] < params.k) {
+        log_softmax_out[row + k[lane]] = v[lane];
       }
     }
   }
@@ -59,14 +92,10 @@ fn write_lanes(x: Lanes, br: u32, lead: u32, out_row: u32, total: RowState, ln_s
     ls_out = vec4f(f32_from_bits(NAN_BITS));
     y = ls_out;
   }
-  for (var lane = 0u; lane < 4u; lane++) {
-    if (k[lane] < params.k) {
-      if (WRITE_Y) {
-        y_out[out_row + k[lane]] = y[lane];
-      }
-      if (WRITE_LOG_SOFTMAX) {
-        log_softmax_out[out_row + k[lane]] = ls_out[lane];
-      }
-    }
+  if (WRITE_Y) {
+    y_store(out_row, k, y);
+  }
+  if (WRITE_LOG_SOFTMAX) {
+    log_softmax_store(out_row, k, ls_out);
   }
 }
