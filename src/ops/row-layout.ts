@@ -53,12 +53,14 @@ export interface RowSplit {
 export const WHOLE_ROWS: RowSplit = { chunks: 1, chunkBlocks: 0xffffffff };
 
 /**
- * Rows are split only in dispatches of fewer rows than this, about the cores of a large GPU (an H100 has 132
- * SMs). With more rows splitting measured slower on an H100 (256 x 32768: 0.107 -> 0.136 ms; 512 x 32768:
- * 0.172 -> 0.241 ms): an unsplit row's stash is read back soon after it is written, from cache, a split
- * row's only after the whole first dispatch.
+ * Rows are split only in dispatches of fewer rows than this, the SMs of an H100: with fewer whole rows some
+ * of its cores would get no workgroup. Measured there (forward soft / hard / backward, ms): 128 x 131072
+ * unsplit 0.275 / 0.213 / 0.311, split 0.236 / 0.208 / 0.243; 160 x 32768 0.091 / 0.077 / 0.107 against
+ * 0.087 / 0.082 / 0.094 (mixed); 255 x 32768 0.112 / 0.088 / 0.130 against 0.126 / 0.116 / 0.135, and
+ * 512 x 32768 0.172 -> 0.241 (soft): with more rows an unsplit row's stash is read back soon after it is
+ * written, from cache, a split row's only after the whole first dispatch.
  */
-const SPLIT_BELOW_ROWS = 128;
+const SPLIT_BELOW_ROWS = 132;
 
 /** Workgroups a split dispatch aims for: several waves of a large GPU's cores. */
 const SPLIT_TARGET_GROUPS = 2048;

@@ -110,7 +110,9 @@ test('long rows are split across workgroups only when too few rows fill a dispat
   expect(chooseRowSplit(1024, 32768).chunks).toBe(1);
   expect(chooseRowSplit(64, 1000).chunks).toBe(1); // a chunk would give an invocation fewer than 4 blocks
   expect(chooseRowSplit(1, 64).chunks).toBe(1); // short rows: the by-invocation kernels
-  expect(chooseRowSplit(128, 262144).chunks).toBe(1); // enough rows
+  expect(chooseRowSplit(132, 262144).chunks).toBe(1); // enough rows
+  expect(chooseRowSplit(131, 262144).chunks).toBe(16);
+  expect(chooseRowSplit(128, 131072).chunks).toBe(16);
   expect(chooseRowSplit(127, 262144).chunks).toBe(17);
   expect(chooseRowSplit(64, 262144).chunks).toBe(32);
   expect(chooseRowSplit(1, 65537).chunks).toBe(16);
