@@ -1,6 +1,7 @@
 // The straight-through / soft Gumbel-Softmax backward per Philox block of a row:
 //   dLogits += (1 / tau) * [ p * (dy - <dy, p>) + (dl - p * sum(dl)) ]
-// with p the soft sample recomputed from (logits, seed, stream, offset). Requires bindings dy, dl, d_logits.
+// with p the soft sample recomputed from (logits, seed, stream, offset). Requires bindings dy, dl, d_logits, and
+// const UNROLLED_LANE_STORES (row-by-invocation.wgsl or row-split.wgsl).
 //!include softmax-forward.wgsl
 
 override HAS_DY: bool = true;

@@ -1,4 +1,5 @@
-// The forward's outputs of one Philox block of a row. Requires bindings y_out, log_softmax_out.
+// The forward's outputs of one Philox block of a row. Requires bindings y_out, log_softmax_out, and const
+// UNROLLED_LANE_STORES (row-by-invocation.wgsl or row-split.wgsl).
 //!include softmax-forward.wgsl
 
 override WRITE_Y: bool = true;
