@@ -7,6 +7,7 @@
 //!include softmax-backward.wgsl
 //!include row-cache.wgsl
 //!include row-split.wgsl
+//!include row-hold.wgsl
 
 var<workgroup> dy_cache: array<f32, CACHE_FLOATS>;
 var<workgroup> dl_cache: array<f32, CACHE_FLOATS>;
@@ -35,7 +36,18 @@ fn grads_load(br: u32, lead: u32) -> Grads {
 // pass 2 in the cache, or v in the stash.
 fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32) -> RowState {
   var st = state_empty();
-  for (var br = first + li; br < end; br += WG) {
+  if (hold_allowed()) {
+    for (var j = 0u; j < HELD_BLOCKS; j++) {
+      let br = held_block(first, li, j);
+      if (br < end) {
+        let x = row_lanes(row.pos, row.lead, br, logit_row);
+        let gr = read_grads(br, row.lead, grad_row);
+        held_v[j] = v_to_store(x);
+        push_lanes(&st, x, br, row.lead, row.tau, gr.dy, gr.dl);
+      }
+    }
+  }
+  for (var br = first_unheld(first, li, hold_allowed()); br < end; br += WG) {
     let x = row_lanes(row.pos, row.lead, br, logit_row);
     let gr = read_grads(br, row.lead, grad_row);
     if (cache_allowed() && block_cached(br, row.lead)) {
@@ -53,7 +65,15 @@ fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32,
 fn write_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32, total: RowState) {
   let ok = row_valid(total, row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0));
-  for (var br = first + li; br < end; br += WG) {
+  if (hold_allowed()) {
+    for (var j = 0u; j < HELD_BLOCKS; j++) {
+      let br = held_block(first, li, j);
+      if (br < end) {
+        write_grads(lanes_from_v(held_v[j], lane_k(br, row.lead)), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, ok);
+      }
+    }
+  }
+  for (var br = first_unheld(first, li, hold_allowed()); br < end; br += WG) {
     if (cache_allowed() && block_cached(br, row.lead)) {
       write_grads(cache_load(br, row.lead), grads_load(br, row.lead), br, row.lead, logit_row, total, ln_s, row.tau, ok);
     } else if (stashing()) {

@@ -1,18 +1,34 @@
 // The forward of one sample-row by a whole workgroup (or of one chunk of it: row_chunk in row-split.wgsl
 // calls fold_chunk and write_chunk). Pass 1
-// generates each Philox block's noise once, keeps v = logit + g in workgroup memory (row-cache.wgsl) or, past
-// CACHE_FLOATS, in the output buffer (STASH), and folds every element into an online state; a workgroup
+// generates each Philox block's noise once, keeps v = logit + g in registers (row-hold.wgsl), in workgroup memory
+// (row-cache.wgsl) or, past CACHE_FLOATS, in the output buffer (STASH), and folds every element into an online
+// state; a workgroup
 // reduction gives the row's max, sum and argmax; pass 2 writes the outputs. Without STASH, elements past
 // CACHE_FLOATS read their logits a second time and regenerate their noise. Requires override WG and fn
 // reduce_state.
 //!include softmax-outputs.wgsl
 //!include row-cache.wgsl
 //!include row-split.wgsl
+//!include row-hold.wgsl
 
-// Folds blocks [first, end) of a row into a state, keeping v for pass 2 in the cache or the stash.
+fn holding() -> bool {
+  return hold_allowed() && needs_v();
+}
+
+// Folds blocks [first, end) of a row into a state, keeping v for pass 2 in registers, the cache or the stash.
 fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, out_row: u32, first: u32, end: u32) -> RowState {
   var st = state_empty();
-  for (var br = first + li; br < end; br += WG) {
+  if (holding()) {
+    for (var j = 0u; j < HELD_BLOCKS; j++) {
+      let br = held_block(first, li, j);
+      if (br < end) {
+        let x = row_lanes(row.pos, row.lead, br, logit_row);
+        held_v[j] = v_to_store(x);
+        push_lanes(&st, x, br, row.lead, row.tau, vec4f(), vec4f());
+      }
+    }
+  }
+  for (var br = first_unheld(first, li, holding()); br < end; br += WG) {
     let x = row_lanes(row.pos, row.lead, br, logit_row);
     if (cache_allowed() && block_cached(br, row.lead)) {
       cache_store(x, br, row.lead);
@@ -29,7 +45,15 @@ fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, out_row: u32, first: u32, 
 fn write_chunk(li: u32, row: RowSetup, logit_row: u32, out_row: u32, first: u32, end: u32, total: RowState) {
   let ok = row_valid(total, row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0)); // s >= 1: the max contributes exp(0)
-  for (var br = first + li; br < end; br += WG) {
+  if (holding()) {
+    for (var j = 0u; j < HELD_BLOCKS; j++) {
+      let br = held_block(first, li, j);
+      if (br < end) {
+        write_lanes(lanes_from_v(held_v[j], lane_k(br, row.lead)), br, row.lead, out_row, total, ln_s, row.tau, ok);
+      }
+    }
+  }
+  for (var br = first_unheld(first, li, holding()); br < end; br += WG) {
     var x: Lanes; // left empty when a hard y is the only output
     if (needs_v()) {
       if (cache_allowed() && block_cached(br, row.lead)) {

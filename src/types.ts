@@ -94,15 +94,17 @@ export interface CreateOptions {
   subgroups?: boolean;
   /**
    * Keep the first part of each long row in workgroup memory between the two passes of the Gumbel-Softmax
-   * kernels (rows split across workgroups excepted) instead of stashing or regenerating it (default false:
+   * kernels (rows split across workgroups excepted) instead of holding it in registers, stashing or
+   * regenerating it (default false:
    * measured slower on SwiftShader and on an NVIDIA H100, where the memory it takes lowers occupancy; see
    * README "Performance").
    */
   rowCache?: boolean;
   /**
-   * Keep v = logit + noise of long-row elements that the row cache does not hold in the output buffer between
-   * the two passes (the stash: one more write and read of it), instead of reading the logits again and
-   * regenerating the noise (default true; see README "Performance").
+   * Keep v = logit + noise of long-row elements that neither registers (rows of up to 4096 per workgroup)
+   * nor the row cache hold in the output buffer between the two passes (the stash: one more write and read
+   * of it), instead of reading the logits again and regenerating the noise (default true; see README
+   * "Performance").
    */
   stash?: boolean;
   /**

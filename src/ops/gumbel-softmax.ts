@@ -12,7 +12,7 @@ import type { GpuContext } from '../gpu/context.js';
 import type { KernelSpec } from '../gpu/kernel-spec.js';
 import type { Bindings, ParamValues } from '../gpu/kernels.js';
 import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
-import { chooseRowSplit, invocationWorkgroupSize, ROW_STATE_BYTES, rowCacheFloats, rowsByInvocation, rowWorkgroupSize, SHORT_K, WHOLE_ROWS } from './row-layout.js';
+import { chooseRowSplit, holdsRows, invocationWorkgroupSize, ROW_STATE_BYTES, rowCacheFloats, rowsByInvocation, rowWorkgroupSize, SHORT_K, WHOLE_ROWS } from './row-layout.js';
 
 const halves = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
 
@@ -79,7 +79,8 @@ function dispatchRows(
   const wg = rowWorkgroupSize(K);
   if (split.chunks === 1) {
     const cache = ctx.rowCache ? rowCacheFloats(ctx.device, K, wg, ctx.subgroups, cachedArrays) : 4; // 4: the smallest array
-    ctx.dispatchGroups(encoder, spec, { ...bindings, partials: ctx.unused('partials') }, rows, { ...constants, WG: wg, CACHE_FLOATS: cache });
+    const hold = Number(!ctx.rowCache && holdsRows(K, wg));
+    ctx.dispatchGroups(encoder, spec, { ...bindings, partials: ctx.unused('partials') }, rows, { ...constants, WG: wg, CACHE_FLOATS: cache, HOLD: hold });
     return;
   }
   // The row cache does not outlive a dispatch, so split rows keep v in the stash or regenerate it.

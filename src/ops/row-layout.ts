@@ -39,6 +39,18 @@ export function rowWorkgroupSize(K: number): number {
   return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(blocks / 4))));
 }
 
+/** HELD_BLOCKS of shaders/row-hold.wgsl: Philox blocks per invocation whose v stays in registers. */
+export const HELD_BLOCKS = 4;
+
+/**
+ * Whether a workgroup-per-row dispatch of whole rows keeps v in registers between the passes (row-hold.wgsl):
+ * when an invocation's blocks fit in HELD_BLOCKS, a row's lead aside (it may add one block, which is stashed).
+ * Rows of 32768 measured 1-4% slower holding 4 or 8 of their 32 blocks per invocation (H100), hence all or none.
+ */
+export function holdsRows(K: number, wg: number): boolean {
+  return Math.ceil(K / 4) <= HELD_BLOCKS * wg;
+}
+
 /** Bytes of one RowState (softmax-row.wgsl), the element of the reduction scratch and partials arrays. */
 export const ROW_STATE_BYTES = 32;
 

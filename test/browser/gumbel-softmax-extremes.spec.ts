@@ -88,6 +88,58 @@ test('extreme logits and temperatures give finite results and the right index; i
   expect(r).toHaveLength(36);
 });
 
+test('any subset of the outputs is bit-equal to the same outputs of a call that asks for all three, on every row path', async ({ gpuPage }) => {
+  // Each subset compiles other overrides: a hard y alone needs no v in pass 2, the stash goes into y or
+  // logSoftmax, v held in registers only when pass 2 needs it. Outputs come from a poisoned pool.
+  const r = await gpuPage.evaluate(async () => {
+    const { lib, softmax } = window.harness;
+    // On SwiftShader the default runtime takes the 50 x 8 and 5 x 1000 rows by invocation and the others by
+    // workgroup, holding v in registers up to K = 4096 and stashing at 20000; the second splits 2 x 20000.
+    const runtimes = [
+      window.rt,
+      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, rowSplit: true }),
+      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, stash: false }),
+    ];
+    const subsets = [['y'], ['logSoftmax'], ['index'], ['y', 'index'], ['logSoftmax', 'index'], ['y', 'logSoftmax']] as const;
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (const [i, rt] of runtimes.entries()) {
+      for (const [R, K, offset] of [[50, 8, 3], [5, 1000, 0], [3, 4096, 1], [2, 20000, 2]] as const) {
+        const data = Float32Array.from({ length: R * K }, (_, j) => Math.sin(j * 0.71 + K) * 4 + (j % 7 === 3 ? -Infinity : 0));
+        const logits = rt.tensor(data, [R, K]);
+        for (const hard of [false, true]) {
+          const rng = { tau: 0.7, hard, seed: 11, offset };
+          const all = await rt.gumbelSoftmax(logits, { ...rng, outputs: ['y', 'logSoftmax', 'index'] });
+          const want: Record<string, Uint32Array> = {};
+          for (const name of ['y', 'logSoftmax', 'index'] as const) {
+            const x = await all[name].read();
+            want[name] = new Uint32Array(x.buffer, x.byteOffset, x.length);
+          }
+          for (const outputs of subsets) {
+            await softmax.poisonPool(rt, [R * K, R * K, R]);
+            const got = await rt.gumbelSoftmax(logits, { ...rng, outputs: [...outputs] });
+            for (const name of outputs) {
+              const x = await got[name]!.read();
+              const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);
+              const bad = bits.findIndex((b, j) => b !== want[name]![j]);
+              compared += bits.length;
+              if (bad >= 0 || bits.length !== want[name]!.length) mismatches.push(`runtime ${i}, ${R} x ${K}, hard ${hard}, outputs [${outputs}]: ${name}[${bad}]`);
+              got[name]!.destroy();
+            }
+          }
+          for (const t of Object.values(all)) t.destroy();
+        }
+        logits.destroy();
+      }
+    }
+    for (const rt of runtimes.slice(1)) rt.destroy();
+    return { mismatches, compared };
+  });
+  expect(r.mismatches).toEqual([]);
+  // 3 runtimes x 2 (soft, hard) x the subsets' 3 y, 3 logSoftmax (R x K each) and 3 index (R) outputs.
+  expect(r.compared).toBe(3 * 2 * (6 * (50 * 8 + 5 * 1000 + 3 * 4096 + 2 * 20000) + 3 * (50 + 5 + 3 + 2)));
+});
+
 test('long rows keep the terms that each fall below half an ulp of their sum, by invocation and by workgroup', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     // Each row: logit 177 first, then 65536 logits near 0, so at tau = 10 every other term of the sum is about

@@ -20,6 +20,7 @@ const FORWARD: CaseSpec[] = [
   { batch: [1000], K: 257, tau: 'rows', seed: 14, samples: 3 },
   { batch: [7], K: 1000, tau: 0.05, seed: 15 },
   { batch: [1000], K: 1000, tau: 'rows', seed: 16, hard: true },
+  { batch: [5], K: 4096, tau: 0.5, seed: 22, offset: 1 }, // v held in registers, and one block stashed
   { batch: [7], K: 4097, tau: 'rows', seed: 17, samples: 3 },
   { batch: [1], K: 65537, tau: 0.5, seed: 18, offset: 5 },
   { batch: [7], K: 65537, tau: 'rows', seed: 19, hard: true },
@@ -77,6 +78,7 @@ const BACKWARD: [CaseSpec, 'dy' | 'dl' | 'both'][] = [
   [{ batch: [1000], K: 64, tau: 'rows', seed: 34, hard: true }, 'dl'],
   [{ batch: [7], K: 65, tau: 2, seed: 35, samples: 3 }, 'both'],
   [{ batch: [1000], K: 257, tau: 'rows', seed: 36 }, 'dy'],
+  [{ batch: [5], K: 4096, tau: 0.5, seed: 42, offset: 1 }, 'both'], // v held in registers, and one block stashed
   [{ batch: [7], K: 4097, tau: 0.05, seed: 37, samples: 3 }, 'both'],
   [{ batch: [1], K: 65537, tau: 'rows', seed: 38 }, 'both'],
   [{ batch: [1], K: 2 ** 20, tau: 1, seed: 39 }, 'dy'],

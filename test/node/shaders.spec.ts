@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { checkBindingNames, foldDispatch, packParams } from '../../src/gpu/kernels.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
-import { chooseRowSplit, invocationWorkgroupSize, rowsByInvocation, rowWorkgroupSize } from '../../src/ops/row-layout.js';
+import { chooseRowSplit, HELD_BLOCKS, holdsRows, invocationWorkgroupSize, rowsByInvocation, rowWorkgroupSize } from '../../src/ops/row-layout.js';
 import { composeWgsl, loadKernel, reflectKernel } from '../../tools/wgsl-kernel.js';
 
 const SHADERS = new URL('../../shaders/', import.meta.url).pathname;
@@ -129,4 +129,15 @@ test('long rows are split across workgroups only when too few rows fill a dispat
     }
     expect(chunkBlocks).toBeGreaterThanOrEqual(4 * rowWorkgroupSize(K));
   }
+});
+
+test('rows whose blocks fit in the held registers keep v there, longer ones stash every block', () => {
+  const wgsl = readFileSync(SHADERS + 'row-hold.wgsl', 'utf8');
+  expect(wgsl).toContain(`const HELD_BLOCKS: u32 = ${HELD_BLOCKS}u;`); // the host's rule counts the shader's slots
+  for (const K of [65, 257, 1000, 4093, 4096]) {
+    expect(holdsRows(K, rowWorkgroupSize(K))).toBe(true);
+    // All of a row's blocks but at most the one a lead adds: invocation 0 stashes it.
+    expect(Math.ceil((K + 3) / 4) - HELD_BLOCKS * rowWorkgroupSize(K)).toBeLessThanOrEqual(1);
+  }
+  for (const K of [4097, 32768, 65537]) expect(holdsRows(K, rowWorkgroupSize(K))).toBe(false);
 });

@@ -21,13 +21,13 @@ export interface CaseSpec {
 const POISON = 0x7fbadbad; // a NaN no kernel writes: shows elements left unwritten
 
 /** Fills the pool with poisoned buffers of these element counts, so the next outputs reuse them. */
-async function poisonPool(rt: GumbelRuntime, counts: number[]): Promise<void> {
+export async function poisonPool(rt: GumbelRuntime, counts: number[]): Promise<void> {
   const ts = counts.filter((n) => n > 0).map((n) => rt.tensor(new Uint32Array(n).fill(POISON)));
   ts.forEach((t) => t.destroy());
   (await rt.randomBits([1], { seed: 0 })).destroy(); // a submit makes them reusable
 }
 
-function countPoison(data: Float32Array | Uint32Array | null): number {
+export function countPoison(data: Float32Array | Uint32Array | null): number {
   if (!data) return 0;
   const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
   let n = 0;
