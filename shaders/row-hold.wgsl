@@ -1,9 +1,10 @@
 // v of the first HELD_BLOCKS blocks that an invocation takes in a workgroup-per-row chunk (blocks
-// first + li + j * WG), kept in registers between the passes when HOLD: the host sets it when every block of
-// an invocation fits, give or take the one a row's lead adds (src/ops/gumbel-softmax.ts), so rows of up to
-// 4 * HELD_BLOCKS * WG elements read their logits and write their outputs once, with no stash. Indexed only
-// in loops of constant trip count, which compilers unroll, so the array can live in registers (H100: forward
-// soft 4096 x 4096 0.157 -> 0.140 ms). Requires override WG and fn cache_allowed (row-split.wgsl).
+// first + li + j * WG), kept in registers between the passes when HOLD. The host sets HOLD when all of an
+// invocation's blocks fit, give or take the one a row's lead adds (holdsRows, src/ops/row-layout.ts), so rows
+// of up to 4 * HELD_BLOCKS * WG elements read their logits and write their outputs once, with no stash.
+// Indexed only in loops of constant trip count, which compilers unroll, so the array can live in registers
+// (H100: forward soft 4096 x 4096 0.157 -> 0.140 ms). Requires override WG and fn cache_allowed
+// (row-split.wgsl).
 
 const HELD_BLOCKS: u32 = 4u;
 override HOLD: bool = false;

@@ -1,9 +1,9 @@
 // The backward of one sample-row by a whole workgroup (or of one chunk of it: row_chunk in row-split.wgsl
-// calls fold_chunk and write_chunk): one pass
-// folds noise, logits and upstream gradients into an online state, caching v (row-cache.wgsl) and the
-// gradients in workgroup memory; a workgroup reduction gives max, sum, <dy, e> and sum(dl); a second pass
-// writes dLogits. Elements past CACHE_FLOATS read their gradients again, and their v from the stash in
-// dLogits (STASH) or from the logits and regenerated noise. Requires override WG and fn reduce_state.
+// calls fold_chunk and write_chunk): one pass folds noise, logits and upstream gradients into an online state,
+// keeping v in registers (row-hold.wgsl), or v and the gradients in workgroup memory (row-cache.wgsl); a
+// workgroup reduction gives max, sum, <dy, e> and sum(dl); a second pass writes dLogits. Elements outside the
+// row cache read their gradients again, and their v from registers, from the stash in dLogits (STASH), or
+// from the logits and regenerated noise. Requires override WG and fn reduce_state.
 //!include softmax-backward.wgsl
 //!include row-cache.wgsl
 //!include row-split.wgsl
@@ -32,8 +32,8 @@ fn grads_load(br: u32, lead: u32) -> Grads {
   return Grads(select(vec4f(0.0), dy, inside), select(vec4f(0.0), dl, inside));
 }
 
-// Folds blocks [first, end) of a row with their gradients into a state, keeping v (and the gradients) for
-// pass 2 in the cache, or v in the stash.
+// Folds blocks [first, end) of a row with their gradients into a state, keeping v for pass 2 in registers,
+// v and the gradients in the cache, or v in the stash.
 fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32) -> RowState {
   var st = state_empty();
   if (hold_allowed()) {

@@ -1,11 +1,9 @@
 // The forward of one sample-row by a whole workgroup (or of one chunk of it: row_chunk in row-split.wgsl
-// calls fold_chunk and write_chunk). Pass 1
-// generates each Philox block's noise once, keeps v = logit + g in registers (row-hold.wgsl), in workgroup memory
-// (row-cache.wgsl) or, past CACHE_FLOATS, in the output buffer (STASH), and folds every element into an online
-// state; a workgroup
-// reduction gives the row's max, sum and argmax; pass 2 writes the outputs. Without STASH, elements past
-// CACHE_FLOATS read their logits a second time and regenerate their noise. Requires override WG and fn
-// reduce_state.
+// calls fold_chunk and write_chunk). Pass 1 generates each Philox block's noise once, keeps v = logit + g in
+// registers (row-hold.wgsl), in workgroup memory (row-cache.wgsl) or, past CACHE_FLOATS, in the output buffer
+// (STASH), and folds every element into an online state; a workgroup reduction gives the row's max, sum and
+// argmax; pass 2 writes the outputs. Without STASH, elements held nowhere read their logits a second time and
+// regenerate their noise. Requires override WG and fn reduce_state.
 //!include softmax-outputs.wgsl
 //!include row-cache.wgsl
 //!include row-split.wgsl
