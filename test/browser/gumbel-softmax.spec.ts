@@ -31,16 +31,17 @@ const FORWARD: CaseSpec[] = [
 const label = (c: CaseSpec) => `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}`;
 
 // The default runtime (on SwiftShader: long rows of dispatches of 4 rows or more by invocation, the others by
-// workgroup with subgroup reductions, unsplit; no row cache; long rows stashed in the output), and the
-// workgroup-per-row paths of other adapters: subgroup reductions, split rows (a hardware GPU's default);
-// shared-memory reductions with rows cached in workgroup memory and the rest stashed, few long rows split
-// across workgroups (then stashed, not cached); and neither cache nor stash, so pass 2 regenerates the
-// noise, with split rows.
+// workgroup with subgroup reductions, unsplit; no row cache; v of rows up to 4096 in registers, of longer
+// rows stashed in the output), and the workgroup-per-row paths of other adapters: subgroup reductions, split
+// rows (a hardware GPU's default); shared-memory reductions with rows cached in workgroup memory and the rest
+// stashed, few long rows split across workgroups (then stashed, not cached); and shared-memory reductions
+// with neither cache nor stash, so v of rows up to 4096 stays in registers and pass 2 regenerates the rest,
+// with split rows.
 const VARIANTS = [
   { name: 'default runtime', options: null },
   { name: 'a workgroup per row, row split', options: { rowPerInvocation: false, rowSplit: true } },
   { name: 'shared-memory reductions, row cache, row split', options: { subgroups: false, rowCache: true, rowSplit: true, rowPerInvocation: false } },
-  { name: 'regenerating, row split', options: { rowCache: false, stash: false, rowSplit: true, rowPerInvocation: false } },
+  { name: 'shared-memory reductions, regenerating, row split', options: { subgroups: false, rowCache: false, stash: false, rowSplit: true, rowPerInvocation: false } },
 ] as const;
 
 for (const variant of VARIANTS) {
