@@ -27,7 +27,7 @@ export async function poisonPool(rt: GumbelRuntime, counts: number[]): Promise<v
   (await rt.randomBits([1], { seed: 0 })).destroy(); // a submit makes them reusable
 }
 
-export function countPoison(data: Float32Array | Uint32Array | null): number {
+function countPoison(data: Float32Array | Uint32Array | null): number {
   if (!data) return 0;
   const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
   let n = 0;
