@@ -37,6 +37,7 @@ test('extreme logits and temperatures give finite results and the right index; i
       [-inf, -inf, -inf, -inf, -inf, -inf], // invalid: no finite logit
       [1, 2, 3, 4, 5, 100], // fine, but its tau below is 0 (per-row tau case)
       [-1e30, -1e30, -1e30, 7e29, -1e30, -1e30],
+      [3e38, -3e38, 1, 2, 3, 4], // differences overflow f32; over tau = 1e30 they do not
     ];
     const results = [];
     for (const k of [K, 6]) {
@@ -67,7 +68,8 @@ test('extreme logits and temperatures give finite results and the right index; i
     expect(c.index.slice(2, 5), tag).toEqual([NO, NO, NO]);
     expect(c.index[5], tag).toBe(c.perRow ? NO : 5);
     expect(c.index[6], tag).toBe(3);
-    for (const i of [0, 1, 6, ...(c.perRow ? [] : [5])]) {
+    expect(c.index[7], tag).toBe(0);
+    for (const i of [0, 1, 6, 7, ...(c.perRow ? [] : [5])]) {
       const y = row(c.y, i);
       const ls = row(c.ls, i);
       expect(y.every((v) => Number.isFinite(v) && v >= 0 && v <= 1), `${tag} row ${i} y`).toBe(true);
@@ -80,6 +82,15 @@ test('extreme logits and temperatures give finite results and the right index; i
     // (the noise vanishes against 1e30), so y[0] = 1 / (1 + e^-2 + 3 e^-1 + e^-0.5).
     if (c.tau === 1e-30) expect(c.y[0]).toBe(1);
     if (c.tau === 1e30) expect(c.y[0]).toBeCloseTo(1 / (1 + Math.exp(-2) + 3 * Math.exp(-1) + Math.exp(-0.5)), 5);
+    // Row 7: logSoftmax is (l - 3e38) / tau, clamped at -F32_MAX: -6e8 and about -3e8 at tau = 1e30, although
+    // -3e38 - 3e38 overflows f32 (a kernel that divides the overflowed difference gives -F32_MAX there).
+    const ls7 = row(c.ls, 7);
+    if (c.tau === 1e30) {
+      expect(ls7[1]! / -6e8, `${tag} row 7 [1]`).toBeCloseTo(1, 5);
+      for (const j of [2, 3, 4, 5]) expect(ls7[j]! / -3e8, `${tag} row 7 [${j}]`).toBeCloseTo(1, 5);
+    } else {
+      expect(ls7[1], `${tag} row 7 [1]`).toBe(-3.4028234663852886e38);
+    }
     expect(c.y[c.k + 2]).toBe(1); // the only finite logit
     for (const i of [2, 3, 4, ...(c.perRow ? [5] : [])]) {
       expect(row(c.y, i).every(Number.isNaN) && row(c.ls, i).every(Number.isNaN), `${tag} invalid row ${i}`).toBe(true);
