@@ -14,7 +14,7 @@ const M1_HI = M1 >>> 16;
 /**
  * High 32 bits of a * b, as an int32, for a = ah * 2^16 + al and a 32-bit word b: the four 16 x 16-bit products
  * of shaders/philox.wgsl's mulhilo32, in int32 arithmetic (Math.imul), which V8 keeps in 32-bit registers
- * (3.2x faster per block in Node than the same products in doubles). Math.imul may wrap a product above 2^31
+ * (about 3x faster per block in Node than products in doubles). Math.imul may wrap a product above 2^31
  * to a negative number; the sums stay exact doubles, and `>>>`, `&` and `| 0` read them mod 2^32, which is
  * exact because each true sum is below 2^32 (see the WGSL).
  */
