@@ -15,6 +15,11 @@ fn stashing() -> bool {
   return STASH && !ACCUMULATE;
 }
 
+// The gradient needs p = exp(z) / sum everywhere (push_lanes).
+fn needs_sum() -> bool {
+  return true;
+}
+
 fn stash_store(x: Lanes, br: u32, lead: u32, logit_row: u32) {
   let k = lane_k(br, lead);
   d_logits_store(logit_row, k, v_to_store(x));

@@ -1,7 +1,8 @@
 // Gumbel-Softmax per Philox block of a row: noise and logits in (row_lanes), into the online state
 // (push_lanes). The forward's outputs (write_lanes) and the overrides that pick them are in
 // softmax-outputs.wgsl. A block's four lanes are handled as vectors, not in a loop over lanes: software
-// adapters (SwiftShader) run lane loops over function-scope vectors several times slower.
+// adapters (SwiftShader) run lane loops over function-scope vectors several times slower. Requires each
+// direction's fn needs_sum() (softmax-outputs.wgsl, softmax-backward.wgsl).
 //!include softmax-row.wgsl
 
 // v = logit + noise of each lane of block br, and its kind: v is meaningful only for FINITE.
@@ -59,10 +60,12 @@ fn push_lanes(st: ptr<function, RowState>, x: Lanes, br: u32, lead: u32, tau: f3
   let lane = select(select(select(3u, 2u, top.z), 1u, top.y), 0u, top.x); // the lowest lane at the max
   let above = any(finite) && ((*st).count == 0u || block_max > (*st).m);
   let m = select((*st).m, block_max, above);
-  let r = rescale((*st).m, m, tau); // 1 when the max stays; an empty state's s and dot are 0 anyway
-  let e = select(vec4f(0.0), exp(max(scaled_diff(x.v, vec4f(m), tau), vec4f(EXP_FLOOR))), finite);
-  (*st).s = (*st).s * r + dot(e, vec4f(1.0));
-  (*st).dot = (*st).dot * r + dot(select(vec4f(0.0), dy, finite), e);
+  if (needs_sum()) { // an override: compiled out for a hard y or the index alone, which need only the argmax
+    let r = rescale((*st).m, m, tau); // 1 when the max stays; an empty state's s and dot are 0 anyway
+    let e = select(vec4f(0.0), exp(max(scaled_diff(x.v, vec4f(m), tau), vec4f(EXP_FLOOR))), finite);
+    (*st).s = (*st).s * r + dot(e, vec4f(1.0));
+    (*st).dot = (*st).dot * r + dot(select(vec4f(0.0), dy, finite), e);
+  }
   (*st).k = select((*st).k, 4u * br + lane - lead, above);
   (*st).m = m;
   (*st).count += dot(select(vec4u(0u), vec4u(1u), finite), vec4u(1u));

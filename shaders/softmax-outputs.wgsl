@@ -19,6 +19,11 @@ fn stashing() -> bool {
   return STASH && needs_v();
 }
 
+// Whether pass 1 sums exp(z) (push_lanes): only the outputs that read v in pass 2 use the sum.
+fn needs_sum() -> bool {
+  return needs_v();
+}
+
 // v of block br into the output range of its row (logSoftmax when written, else y), which pass 2 overwrites.
 fn stash_store(x: Lanes, br: u32, lead: u32, out_row: u32) {
   let k = lane_k(br, lead);
