@@ -377,6 +377,14 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       await o.logSoftmax.read();
       o.logSoftmax.destroy();
     }, wreps, gpu), copyT);
+    // read(into): a loop that reuses one array does not write fresh memory on every step (in Chromium here,
+    // first writes to a new 32 MiB array took ~90 ms: page faults, not the copy).
+    const reused = new Float32Array(n);
+    add('forward logSoftmax + readback into a reused array', await time(async (i) => {
+      const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['logSoftmax'] });
+      await o.logSoftmax.read(reused);
+      o.logSoftmax.destroy();
+    }, wreps, gpu), copyT);
     if (tf) {
       const chain = await makeTfjs(tf, R, K, data);
       add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), wreps, gpu), copyT);

@@ -27,8 +27,12 @@ export interface Tensor<D extends DType = DType> {
   readonly size: number;
   /** True after destroy(). */
   readonly destroyed: boolean;
-  /** Copies the contents out. Rejects after destroy(). Reading twice gives the same data twice. */
-  read(): Promise<DataOf<D>>;
+  /**
+   * Copies the contents out. Rejects after destroy(). Reading twice gives the same data twice. With `into`
+   * (a Float32Array for f32, a Uint32Array for u32, of exactly `size` elements) the contents are copied
+   * there and `into` is returned: reusing one array avoids allocating fresh memory on every read.
+   */
+  read(into?: DataOf<D>): Promise<DataOf<D>>;
   /** Frees the storage (returns it to the runtime's pool). Destroying twice is a no-op. */
   destroy(): void;
 }

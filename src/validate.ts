@@ -62,6 +62,14 @@ export function checkTensor<T extends Tensor>(name: string, value: unknown, isOw
   return value;
 }
 
+/** Checks read()'s optional destination: the tensor's typed array, of exactly its size. */
+export function checkReadTarget(into: unknown, dtype: 'f32' | 'u32', size: number): void {
+  if (into === undefined) return;
+  const type = dtype === 'f32' ? Float32Array : Uint32Array;
+  if (!(into instanceof type)) throw new TypeError(`read(into): into must be a ${type.name} for a '${dtype}' tensor, got ${describe(into)}`);
+  if (into.length !== size) throw new RangeError(`read(into): into has ${into.length} elements, the tensor ${size}`);
+}
+
 function describe(v: unknown): string {
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
   if (typeof v === 'bigint') return `${v}n`;

@@ -1,7 +1,7 @@
 // The CPU fallback: the same ops and results as the WebGPU backend, in plain JavaScript.
 import { planBackward, planForward } from '../softmax-plan.js';
 import type { DataOf, DType, GumbelRuntime, GumbelSoftmaxBackwardOptions, GumbelSoftmaxOptions, GumbelSoftmaxOutputs, RngOptions, SoftmaxOutput, Tensor } from '../types.js';
-import { checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { drawWords, forEachWord } from './philox.js';
 import { gumbelSoftmaxBackwardCpu, gumbelSoftmaxCpu } from './gumbel-softmax.js';
 import { gumbelFromBits64, uniformFromBits } from './transforms.js';
@@ -26,9 +26,12 @@ class CpuTensor<D extends DType = DType> implements Tensor<D> {
     if (!this.#data) throw new TypeError('tensor was destroyed');
     return this.#data;
   }
-  async read(): Promise<DataOf<D>> {
+  async read(into?: DataOf<D>): Promise<DataOf<D>> {
     this.owner.assertUsable();
-    return this.data.slice() as DataOf<D>;
+    checkReadTarget(into, this.dtype, this.size);
+    if (!into) return this.data.slice() as DataOf<D>;
+    into.set(this.data);
+    return into;
   }
   destroy(): void {
     this.#data = null;

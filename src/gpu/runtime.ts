@@ -18,7 +18,7 @@ import type {
   SoftmaxOutput,
   Tensor,
 } from '../types.js';
-import { checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { GpuContext } from './context.js';
 import { acquireDevice, DeviceHealth, type AcquiredDevice } from './device.js';
 
@@ -42,9 +42,11 @@ class GpuTensor<D extends DType = DType> implements Tensor<D> {
     if (!this.#buffer) throw new TypeError('tensor was destroyed');
     return this.#buffer;
   }
-  async read(): Promise<DataOf<D>> {
-    const bytes = await this.owner.readBuffer(this.buffer, this.size * 4);
-    return (this.dtype === 'f32' ? new Float32Array(bytes) : new Uint32Array(bytes)) as DataOf<D>;
+  async read(into?: DataOf<D>): Promise<DataOf<D>> {
+    checkReadTarget(into, this.dtype, this.size);
+    const out = into ?? ((this.dtype === 'f32' ? new Float32Array(this.size) : new Uint32Array(this.size)) as DataOf<D>);
+    await this.owner.readBuffer(this.buffer, new Uint8Array(out.buffer, out.byteOffset, this.size * 4));
+    return out;
   }
   destroy(): void {
     if (!this.#buffer) return;
@@ -187,18 +189,19 @@ class GpuRuntime implements GumbelRuntime {
     if (this.#acquired.owned) this.device.destroy();
   }
 
-  /** Copies a buffer's first `bytes` bytes out through a pooled staging buffer. */
-  async readBuffer(buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  /** Copies a buffer's first `into.length` bytes into `into` through a pooled staging buffer. */
+  async readBuffer(buffer: GPUBuffer, into: Uint8Array): Promise<void> {
     this.#health.check();
     if (this.#batch) throw new Error('gumbel-webgpu: read() inside batch(): the batch is not submitted yet; read after it resolves');
-    if (bytes === 0) return new ArrayBuffer(0);
+    const bytes = into.length;
+    if (bytes === 0) return;
     const staging = this.ctx.pool.acquire(bytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'readback');
     try {
       const encoder = this.device.createCommandEncoder({ label: 'readback' });
       encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
       this.ctx.submit(encoder);
       await staging.mapAsync(MapMode.READ, 0, bytes);
-      return staging.getMappedRange(0, bytes).slice(0);
+      into.set(new Uint8Array(staging.getMappedRange(0, bytes)));
     } catch (error) {
       this.#health.check(); // a lost device explains the failure better than mapAsync's own error
       throw error;

@@ -59,6 +59,46 @@ test('GPU tensors round-trip, read twice, destroy twice, and return their buffer
   expect(r.stats.free + r.stats.pending).toBe(r.stats.created); // a buffer destroyed above the pool's cap would break this
 });
 
+test('read(into) fills a caller array of the tensor dtype and size on both backends; other targets are refused', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const err = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+    const out = [];
+    for (const rt of [window.rt, window.cpu]) {
+      const data = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3 + 0.5);
+      const t = rt.tensor(data, [7, 143]);
+      const pool = new Float32Array(1001 + 6).fill(NaN); // poisoned, with 3 elements either side of the target
+      const into = pool.subarray(3, 3 + 1001);
+      const got = await t.read(into);
+      const words = rt.tensor(Uint32Array.from({ length: 5 }, (_, i) => 0xfffffff0 + i));
+      const w = new Uint32Array(5).fill(7);
+      await words.read(w);
+      out.push({
+        backend: rt.backend,
+        returnsInto: got === into,
+        equal: into.every((v, i) => v === data[i]),
+        outsideUntouched: [0, 1, 2, 1004, 1005, 1006].every((i) => Number.isNaN(pool[i]!)),
+        words: Array.from(w),
+        wrongType: await err(t.read(new Uint32Array(1001) as unknown as Float32Array)),
+        wrongLength: await err(t.read(new Float32Array(1000))),
+        notTyped: await err(t.read([1, 2] as unknown as Float32Array)),
+        afterDestroy: (t.destroy(), await err(t.read(new Float32Array(1001)))),
+      });
+    }
+    return out;
+  });
+  expect(r.map((c) => c.backend)).toEqual(['webgpu', 'cpu']);
+  for (const c of r) {
+    expect(c.returnsInto, c.backend).toBe(true);
+    expect(c.equal, c.backend).toBe(true);
+    expect(c.outsideUntouched, c.backend).toBe(true);
+    expect(c.words, c.backend).toEqual([0xfffffff0, 0xfffffff1, 0xfffffff2, 0xfffffff3, 0xfffffff4]);
+    expect(c.wrongType, c.backend).toMatch(/^TypeError: read\(into\): into must be a Float32Array for a 'f32' tensor, got/);
+    expect(c.wrongLength, c.backend).toBe('RangeError: read(into): into has 1000 elements, the tensor 1001');
+    expect(c.notTyped, c.backend).toMatch(/^TypeError: read\(into\)/);
+    expect(c.afterDestroy, c.backend).toMatch(/destroyed/);
+  }
+});
+
 test('a lost device makes pending and later calls reject naming the loss; a new runtime works', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     const { createGumbel } = window.harness.lib;

@@ -41,6 +41,7 @@ test('npm run bench -- --node measures every comparison and checks the GPU again
     'unfused: noise kernel, then softmax',
     'forward soft (y) + readback',
     'forward logSoftmax + readback',
+    'forward logSoftmax + readback into a reused array',
     'TF.js chain (logSoftmax) + readback',
     'CPU fallback forward soft',
     'plain JS loop, Math.random',
