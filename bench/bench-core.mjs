@@ -378,7 +378,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       o.logSoftmax.destroy();
     }, wreps, gpu), copyT);
     // read(into): a loop that reuses one array does not write fresh memory on every step (in Chromium here,
-    // first writes to a new 32 MiB array took ~90 ms: page faults, not the copy).
+    // first writes to a new 32 MiB array took ~90 ms, likely page faults; the copy itself ~3 ms).
     const reused = new Float32Array(n);
     add('forward logSoftmax + readback into a reused array', await time(async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['logSoftmax'] });
