@@ -367,24 +367,17 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
     const unfused = makeUnfused(rt, R, K, logits);
     add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), wreps, gpu), copyT);
     unfused.destroy();
-    add('forward soft (y) + readback', await time(async (i) => {
-      const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
-      await o.y.read();
-      o.y.destroy();
-    }, wreps, gpu), copyT);
-    add('forward logSoftmax + readback', await time(async (i) => {
-      const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['logSoftmax'] });
-      await o.logSoftmax.read();
-      o.logSoftmax.destroy();
-    }, wreps, gpu), copyT);
+    // End to end: the forward, then its one output read back, into a fresh array or into `into`.
+    const timeReadback = (output, into) => time(async (i) => {
+      const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: [output] });
+      await o[output].read(into);
+      o[output].destroy();
+    }, wreps, gpu);
+    add('forward soft (y) + readback', await timeReadback('y'), copyT);
+    add('forward logSoftmax + readback', await timeReadback('logSoftmax'), copyT);
     // read(into): a loop that reuses one array does not write fresh memory on every step (in Chromium here,
     // first writes to a new 32 MiB array took ~90 ms, likely page faults; the copy itself ~3 ms).
-    const reused = new Float32Array(n);
-    add('forward logSoftmax + readback into a reused array', await time(async (i) => {
-      const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: ['logSoftmax'] });
-      await o.logSoftmax.read(reused);
-      o.logSoftmax.destroy();
-    }, wreps, gpu), copyT);
+    add('forward logSoftmax + readback into a reused array', await timeReadback('logSoftmax', new Float32Array(n)), copyT);
     if (tf) {
       const chain = await makeTfjs(tf, R, K, data);
       add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), wreps, gpu), copyT);

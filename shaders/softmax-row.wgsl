@@ -77,8 +77,9 @@ fn state_empty() -> RowState {
 // (a - b) / tau, also where a - b overflows f32 but the quotient does not (a = -3e38, b = 3e38, tau = 1e3):
 // from the halves, which cannot overflow. Halving and doubling are exact in the normal range, so this equals
 // (a - b) / tau bit for bit wherever that does not overflow; only inputs below 2^-125, whose halves are
-// subnormal, may lose bits (or flush to 0): far under v's own error. A quotient beyond f32 is +-inf either way. Branch-free and cheaper than checking
-// a - b for overflow (H200, bit-identical outputs: forward soft 4096 x 4096 0.133 -> 0.127 ms).
+// subnormal, may lose bits (or flush to 0): far under v's own error. A quotient beyond f32 is +-inf either
+// way. Branch-free and cheaper than checking a - b for overflow (H200, bit-identical outputs: forward soft
+// 4096 x 4096 0.133 -> 0.127 ms).
 fn scaled_diff(a: vec4f, b: vec4f, tau: f32) -> vec4f {
   return (a * 0.5 - b * 0.5) / tau * 2.0;
 }
