@@ -1,7 +1,7 @@
 // Shared by the Gumbel-Softmax kernels: parameters, the classification of logits, the per-row online
 // state (running max, rescaled sums, argmax), and the noise of one Philox block of a row.
 // Sample-row g (= s * R + r) reads logits row r = g mod R, and its element k takes the stream word at
-// position base + g * K + k (README, "Gumbel-Softmax semantics").
+// position base + g * K + k (README, "Gumbel-Softmax").
 //!include stream.wgsl
 //!include gumbel.wgsl
 
