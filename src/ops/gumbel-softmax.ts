@@ -12,19 +12,23 @@ import type { GpuContext } from '../gpu/context.js';
 import type { KernelSpec } from '../gpu/kernel-spec.js';
 import type { Bindings, ParamValues } from '../gpu/kernels.js';
 import type { BackwardPlan, SoftmaxPlan } from '../softmax-plan.js';
-import { chooseRowSplit, holdsRows, invocationWorkgroupSize, ROW_STATE_BYTES, rowCacheFloats, rowsByInvocation, rowWorkgroupSize, SHORT_K, WHOLE_ROWS } from './row-layout.js';
+import { chooseRowSplit, fewBlocks, holdsRows, invocationWorkgroupSize, ROW_STATE_BYTES, rowCacheFloats, rowsByInvocation, rowWorkgroupSize, SHORT_K, WHOLE_ROWS } from './row-layout.js';
 
 const halves = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
 
-/** One direction's kernels: an invocation per row; a workgroup per row with tree or subgroup reductions. */
+/**
+ * One direction's kernels: an invocation per row; a workgroup per row with tree or subgroup reductions.
+ * fewBlocks: whether the by-invocation kernel has the FEW_BLOCKS path (row-layout.ts, fewBlocks).
+ */
 interface RowKernels {
   byInvocation: KernelSpec;
   tree: KernelSpec;
   subgroups: KernelSpec;
+  fewBlocks: boolean;
 }
 
-const FORWARD: RowKernels = { byInvocation: forwardByInvocationKernel, tree: forwardKernel, subgroups: forwardSubgroupsKernel };
-const BACKWARD: RowKernels = { byInvocation: backwardByInvocationKernel, tree: backwardKernel, subgroups: backwardSubgroupsKernel };
+const FORWARD: RowKernels = { byInvocation: forwardByInvocationKernel, tree: forwardKernel, subgroups: forwardSubgroupsKernel, fewBlocks: true };
+const BACKWARD: RowKernels = { byInvocation: backwardByInvocationKernel, tree: backwardKernel, subgroups: backwardSubgroupsKernel, fewBlocks: false };
 
 interface Bases {
   out: number;
@@ -51,10 +55,15 @@ function softmaxParams(plan: SoftmaxPlan, firstRow: number, rows: number, bases:
   };
 }
 
+/** The stream position mod 4 of sample-row g's first element (its lead), from position offset + g K. */
+function rowLead(plan: SoftmaxPlan, g: number): number {
+  return Number((plan.pos.offset + BigInt(g) * BigInt(plan.K)) & 3n);
+}
+
 /**
  * Encodes `rows` rows with one of `kernels`: an invocation each (WG rows per workgroup); a workgroup each;
  * or, when split, two dispatches of split.chunks workgroups per row with a scratch buffer of partial row
- * states between them (row-split.wgsl).
+ * states between them (row-split.wgsl). firstLead: rowLead of the dispatch's first row.
  */
 function dispatchRows(
   ctx: GpuContext,
@@ -64,6 +73,7 @@ function dispatchRows(
   params: ParamValues,
   K: number,
   rows: number,
+  firstLead: number,
   constants: Record<string, number>,
   cachedArrays: number,
 ): void {
@@ -73,7 +83,8 @@ function dispatchRows(
   const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: split.chunks, chunk_blocks: split.chunkBlocks }) };
   if (byInvocation) {
     const wg = invocationWorkgroupSize(K);
-    ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, WG: wg, SEGMENTED: Number(K > SHORT_K) });
+    const few: Record<string, number> = kernels.fewBlocks ? { FEW_BLOCKS: fewBlocks(K, firstLead, rows) } : {};
+    ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, ...few, WG: wg, SEGMENTED: Number(K > SHORT_K) });
     return;
   }
   const wg = rowWorkgroupSize(K);
@@ -174,7 +185,7 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
       index_out: index.binding,
     };
     const chunkRows = c.g1 - c.g0;
-    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, constants, 1);
+    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), constants, 1);
   }
 }
 
@@ -217,7 +228,7 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
         d_logits: dLogits.binding,
       };
       const chunkRows = c.g1 - c.g0;
-      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, constants, 3);
+      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), constants, 3);
     }
   }
 }

@@ -21,6 +21,23 @@ export function rowsByInvocation(rows: number, K: number, rowPerInvocation: bool
   return K <= SHORT_K || (rowPerInvocation && rows >= BY_INVOCATION_MIN_ROWS);
 }
 
+/** Most Philox blocks of a row that the forward's FEW_BLOCKS path holds (gumbel-softmax-by-invocation.wgsl). */
+export const MAX_FEW_BLOCKS = 4;
+
+/**
+ * FEW_BLOCKS for a by-invocation forward dispatch of `rows` rows of K whose first row has lead firstLead
+ * (its stream position mod 4): the most Philox blocks any of its rows spans, or 0 (the loop over blocks)
+ * beyond MAX_FEW_BLOCKS. Row j's lead is firstLead + j K mod 4, so four rows show every lead there is.
+ */
+export function fewBlocks(K: number, firstLead: number, rows: number): number {
+  let most = 0;
+  for (let j = 0; j < Math.min(rows, 4); j++) {
+    const lead = (firstLead + j * K) % 4;
+    most = Math.max(most, Math.floor((lead + K + 3) / 4));
+  }
+  return most <= MAX_FEW_BLOCKS ? most : 0;
+}
+
 /**
  * Invocations per workgroup of the by-invocation kernels (their WG override): 64 for short rows; 8 for long
  * ones, which run only on CPU adapters, so that a few dozen rows still make several workgroups for the

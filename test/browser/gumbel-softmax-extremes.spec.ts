@@ -99,6 +99,43 @@ test('extreme logits and temperatures give finite results and the right index; i
   expect(r).toHaveLength(36);
 });
 
+test('an invalid logit at any position of a short row, in any of its Philox blocks, makes that row NaN and only it', async ({ gpuPage }) => {
+  // Rows of K = 6 and 13 at offsets 0 and 3 span 2 to 4 blocks (held in registers, gumbel-softmax-by-invocation.wgsl,
+  // FEW_BLOCKS); K = 14 at offset 1 takes the loop. Row 2p holds NaN or +inf at position p, row 2p + 1 is clean.
+  const r = await gpuPage.evaluate(async () => {
+    const out = [];
+    for (const [K, offset] of [[6, 0], [6, 3], [13, 0], [13, 3], [14, 1]] as const) {
+      const R = 2 * K;
+      const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 0.9) * 3);
+      for (let p = 0; p < K; p++) data[2 * p * K + p] = p % 2 ? Infinity : NaN;
+      for (const rt of [window.rt, window.cpu]) {
+        const o = await rt.gumbelSoftmax(rt.tensor(data, [R, K]), { tau: 0.8, seed: 12, offset, outputs: ['y', 'logSoftmax', 'index'] });
+        out.push({ K, offset, backend: rt.backend, y: Array.from(await o.y.read()), ls: Array.from(await o.logSoftmax.read()), index: Array.from(await o.index.read()) });
+      }
+    }
+    return out;
+  });
+  expect(r).toHaveLength(10);
+  for (let c = 0; c < r.length; c += 2) {
+    const [gpu, cpu] = [r[c]!, r[c + 1]!];
+    const { K } = gpu;
+    for (let row = 0; row < 2 * K; row++) {
+      const tag = `K=${K} offset=${gpu.offset} row ${row}`;
+      const y = gpu.y.slice(row * K, (row + 1) * K);
+      const ls = gpu.ls.slice(row * K, (row + 1) * K);
+      if (row % 2 === 0) {
+        expect(gpu.index[row], tag).toBe(0xffffffff);
+        expect(y.every(Number.isNaN) && ls.every(Number.isNaN), tag).toBe(true);
+      } else {
+        expect(gpu.index[row], tag).toBe(cpu.index[row]);
+        expect(y.every((v) => v > 0 && v <= 1) && ls.every((v) => Number.isFinite(v) && v <= 0), tag).toBe(true);
+        expect(Math.abs(y.reduce((a, b) => a + b, 0) - 1), tag).toBeLessThan(1e-5);
+      }
+    }
+    expect(cpu.index.filter((v, row) => (v === 0xffffffff) !== (row % 2 === 0)), 'CPU: invalid rows').toEqual([]);
+  }
+});
+
 test('any subset of the outputs is bit-equal to the same outputs of a call that asks for all three, on every row path', async ({ gpuPage }) => {
   // Each subset compiles other overrides: a hard y alone needs no v in pass 2, the stash goes into y or
   // logSoftmax, v held in registers only when pass 2 needs it. Outputs come from a poisoned pool.

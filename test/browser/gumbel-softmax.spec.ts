@@ -12,6 +12,8 @@ const FORWARD: CaseSpec[] = [
   { batch: [70000], K: 3, tau: 0.05, seed: 6, stream: 9 },
   { batch: [1000], K: 8, tau: 'rows', seed: 7, samples: 3, hard: true },
   { batch: [70000], K: 8, tau: 1, seed: 8, offset: 1 },
+  { batch: [1000], K: 12, tau: 0.7, seed: 23, offset: 1 }, // every row 4 Philox blocks: the most held in registers
+  { batch: [999], K: 13, tau: 'rows', seed: 24, samples: 2, offset: 3 }, // leads 3, 0, 1, 2: 4 blocks, or 3
   { batch: [1000], K: 63, tau: 0.3, seed: 9 },
   { batch: [1000], K: 64, tau: 'rows', seed: 10, hard: true },
   { batch: [7], K: 65, tau: 1, seed: 11, samples: 3 },

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { checkBindingNames, foldDispatch, packParams } from '../../src/gpu/kernels.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
-import { chooseRowSplit, HELD_BLOCKS, holdsRows, invocationWorkgroupSize, rowsByInvocation, rowWorkgroupSize } from '../../src/ops/row-layout.js';
+import { chooseRowSplit, fewBlocks, HELD_BLOCKS, MAX_FEW_BLOCKS, holdsRows, invocationWorkgroupSize, rowsByInvocation, rowWorkgroupSize } from '../../src/ops/row-layout.js';
 import { composeWgsl, loadKernel, reflectKernel } from '../../tools/wgsl-kernel.js';
 
 const SHADERS = new URL('../../shaders/', import.meta.url).pathname;
@@ -103,6 +103,32 @@ test('rows take an invocation each when short, and long ones too with rowPerInvo
   expect(rowsByInvocation(4, 2 ** 20, true)).toBe(true);
   expect(rowsByInvocation(3, 65, true)).toBe(false); // most of a SIMD group would idle
   expect([invocationWorkgroupSize(64), invocationWorkgroupSize(65)]).toEqual([64, 8]);
+});
+
+test('short forward rows keep v in registers when every row of the dispatch spans at most 4 Philox blocks', () => {
+  expect(fewBlocks(8, 0, 4096)).toBe(2);
+  expect(fewBlocks(8, 3, 4096)).toBe(3); // (3 + 8 + 3) / 4
+  expect(fewBlocks(1, 0, 1)).toBe(1);
+  expect(fewBlocks(5, 0, 2)).toBe(2);
+  expect(fewBlocks(12, 1, 100)).toBe(4);
+  expect(fewBlocks(13, 3, 4)).toBe(4); // the longest rows that always fit
+  expect(fewBlocks(14, 0, 4)).toBe(4); // leads 0 and 2 only
+  expect(fewBlocks(14, 1, 1)).toBe(4); // one row of lead 1 ...
+  expect(fewBlocks(14, 1, 2)).toBe(0); // ... but the next row's lead 3 makes 5 blocks: the loop
+  expect(fewBlocks(64, 0, 1)).toBe(0);
+  const wgsl = readFileSync(SHADERS + 'gumbel-softmax-by-invocation.wgsl', 'utf8');
+  expect(wgsl).toContain(`if (FEW_BLOCKS > ${MAX_FEW_BLOCKS - 1}u) {`); // the shader holds that many blocks ...
+  expect(wgsl).not.toContain(`if (FEW_BLOCKS > ${MAX_FEW_BLOCKS}u) {`); // ... and no more
+  // Against every row's own count, for each first lead and dispatch size.
+  for (const K of [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]) {
+    for (let lead = 0; lead < 4; lead++) {
+      for (const rows of [1, 2, 3, 4, 5, 70]) {
+        let most = 0;
+        for (let j = 0; j < rows; j++) most = Math.max(most, Math.floor((((lead + j * K) % 4) + K + 3) / 4));
+        expect(fewBlocks(K, lead, rows)).toBe(most <= MAX_FEW_BLOCKS ? most : 0);
+      }
+    }
+  }
 });
 
 test('long rows are split across workgroups only when too few rows fill a dispatch, and chunks cover every row', () => {
