@@ -10,37 +10,9 @@
 //!include softmax-outputs.wgsl
 //!include forward-bindings.wgsl
 //!include row-by-invocation.wgsl
+//!include row-few-blocks.wgsl
 
 override WG: u32 = 64u;
-
-// Rows that span at most 4 Philox blocks (K <= 13: architecture search's few operations per edge, a
-// categorical VAE's 10 classes) keep v in four named values between the passes, when pass 2 needs v: no loop
-// over blocks, no stash, no branch on the row's own block count. The host sets FEW_BLOCKS to the most blocks
-// any row of the dispatch spans (row-layout.ts, fewBlocks), or 0 for the loop below; a row that spans fewer
-// finds every lane of its extra block outside the row. Through Dawn on SwiftShader, forward soft at 4096 x 8,
-// 2.39 -> 1.80 ms (aligned rows, 2 blocks each) and 3.26 -> 2.70 (3 blocks); the loop and the stash cost
-// more there than the noise of a whole row.
-override FEW_BLOCKS: u32 = 0u;
-
-// v of block br as the stash keeps it (-inf where masked or outside the row), and whether a lane is invalid.
-struct FewBlock {
-  v: vec4f,
-  bad: bool,
-}
-
-fn few_block(row: RowSetup, br: u32, logit_row: u32) -> FewBlock {
-  let x = row_lanes(row.pos, row.lead, br, logit_row);
-  return FewBlock(v_to_store(x), any(x.kind == vec4u(INVALID)));
-}
-
-fn few_masked(v: vec4f) -> vec4<bool> {
-  return bitcast<vec4u>(v) == vec4u(NEG_INF_BITS);
-}
-
-fn few_max(v: vec4f) -> f32 {
-  let w = select(v, vec4f(-F32_MAX), few_masked(v));
-  return max(max(w.x, w.y), max(w.z, w.w));
-}
 
 // The lowest lane whose unmasked v equals m, or 4 when none does.
 fn few_lane_at(v: vec4f, m: f32) -> u32 {
@@ -48,20 +20,10 @@ fn few_lane_at(v: vec4f, m: f32) -> u32 {
   return select(select(select(select(4u, 3u, top.w), 2u, top.z), 1u, top.y), 0u, top.x);
 }
 
-fn few_sum(v: vec4f, m: f32, tau: f32) -> f32 {
-  let e = exp(max(scaled_diff(v, vec4f(m), tau), vec4f(EXP_FLOOR)));
-  return dot(select(e, vec4f(0.0), few_masked(v)), vec4f(1.0));
-}
-
-fn few_write(v: vec4f, br: u32, row: RowSetup, out_row: u32, total: RowState, ln_s: f32, row_ok: bool) {
-  write_lanes(lanes_from_v(v, lane_k(br, row.lead)), br, row.lead, out_row, total, ln_s, row.tau, row_ok);
-}
-
-// The whole forward of a row of at most FEW_BLOCKS blocks: its max, then its sum relative to that max (two
-// passes over registers instead of the online rescaling), its argmax, and the outputs.
+// The forward of a row of at most FEW_BLOCKS blocks (row-few-blocks.wgsl).
 fn few_blocks_row(row: RowSetup, logit_row: u32, out_row: u32) {
   let b0 = few_block(row, 0u, logit_row);
-  var b1 = FewBlock(vec4f(f32_from_bits(NEG_INF_BITS)), false);
+  var b1 = few_outside();
   var b2 = b1;
   var b3 = b1;
   if (FEW_BLOCKS > 1u) {
@@ -73,29 +35,26 @@ fn few_blocks_row(row: RowSetup, logit_row: u32, out_row: u32) {
   if (FEW_BLOCKS > 3u) {
     b3 = few_block(row, 3u, logit_row);
   }
-  var total = state_empty();
-  total.m = max(max(few_max(b0.v), few_max(b1.v)), max(few_max(b2.v), few_max(b3.v)));
+  var total = few_state(b0, b1, b2, b3);
+  let e = few_exp(b0.v, total.m, row.tau) + few_exp(b1.v, total.m, row.tau) + few_exp(b2.v, total.m, row.tau) + few_exp(b3.v, total.m, row.tau);
+  total.s = dot(e, vec4f(1.0));
   let l0 = few_lane_at(b0.v, total.m);
   let l1 = few_lane_at(b1.v, total.m);
   let l2 = few_lane_at(b2.v, total.m);
   let l3 = few_lane_at(b3.v, total.m);
-  // The first lane at the max in block order, counted from the first block's lane 0; 16 when none is finite.
-  let at = select(select(select(select(16u, 12u + l3, l3 < 4u), 8u + l2, l2 < 4u), 4u + l1, l1 < 4u), l0, l0 < 4u);
-  total.k = at - row.lead;
-  total.count = select(0u, 1u, at < 16u); // row_valid asks only whether any element is finite
-  total.bad = select(0u, 1u, b0.bad || b1.bad || b2.bad || b3.bad);
-  total.s = few_sum(b0.v, total.m, row.tau) + few_sum(b1.v, total.m, row.tau) + few_sum(b2.v, total.m, row.tau) + few_sum(b3.v, total.m, row.tau);
+  // The first lane at the max in block order, from the first block's lane 0 (16 when no element is finite).
+  total.k = select(select(select(select(16u, 12u + l3, l3 < 4u), 8u + l2, l2 < 4u), 4u + l1, l1 < 4u), l0, l0 < 4u) - row.lead;
   let row_ok = row_valid(total, row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0));
-  few_write(b0.v, 0u, row, out_row, total, ln_s, row_ok);
+  write_lanes(few_lanes(b0, 0u, row.lead), 0u, row.lead, out_row, total, ln_s, row.tau, row_ok);
   if (FEW_BLOCKS > 1u) {
-    few_write(b1.v, 1u, row, out_row, total, ln_s, row_ok);
+    write_lanes(few_lanes(b1, 1u, row.lead), 1u, row.lead, out_row, total, ln_s, row.tau, row_ok);
   }
   if (FEW_BLOCKS > 2u) {
-    few_write(b2.v, 2u, row, out_row, total, ln_s, row_ok);
+    write_lanes(few_lanes(b2, 2u, row.lead), 2u, row.lead, out_row, total, ln_s, row.tau, row_ok);
   }
   if (FEW_BLOCKS > 3u) {
-    few_write(b3.v, 3u, row, out_row, total, ln_s, row_ok);
+    write_lanes(few_lanes(b3, 3u, row.lead), 3u, row.lead, out_row, total, ln_s, row.tau, row_ok);
   }
   if (WRITE_INDEX) {
     index_out[row.g - params.index_base] = select(NO_INDEX, total.k, row_ok);

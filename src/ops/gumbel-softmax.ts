@@ -16,19 +16,15 @@ import { chooseRowSplit, fewBlocks, holdsRows, invocationWorkgroupSize, ROW_STAT
 
 const halves = (x: bigint): [number, number] => [Number(x & 0xffffffffn), Number(x >> 32n)];
 
-/**
- * One direction's kernels: an invocation per row; a workgroup per row with tree or subgroup reductions.
- * fewBlocks: whether the by-invocation kernel has the FEW_BLOCKS path (row-layout.ts, fewBlocks).
- */
+/** One direction's kernels: an invocation per row; a workgroup per row with tree or subgroup reductions. */
 interface RowKernels {
   byInvocation: KernelSpec;
   tree: KernelSpec;
   subgroups: KernelSpec;
-  fewBlocks: boolean;
 }
 
-const FORWARD: RowKernels = { byInvocation: forwardByInvocationKernel, tree: forwardKernel, subgroups: forwardSubgroupsKernel, fewBlocks: true };
-const BACKWARD: RowKernels = { byInvocation: backwardByInvocationKernel, tree: backwardKernel, subgroups: backwardSubgroupsKernel, fewBlocks: false };
+const FORWARD: RowKernels = { byInvocation: forwardByInvocationKernel, tree: forwardKernel, subgroups: forwardSubgroupsKernel };
+const BACKWARD: RowKernels = { byInvocation: backwardByInvocationKernel, tree: backwardKernel, subgroups: backwardSubgroupsKernel };
 
 interface Bases {
   out: number;
@@ -83,8 +79,8 @@ function dispatchRows(
   const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: split.chunks, chunk_blocks: split.chunkBlocks }) };
   if (byInvocation) {
     const wg = invocationWorkgroupSize(K);
-    const few: Record<string, number> = kernels.fewBlocks ? { FEW_BLOCKS: fewBlocks(K, firstLead, rows) } : {};
-    ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, ...few, WG: wg, SEGMENTED: Number(K > SHORT_K) });
+    const few = fewBlocks(K, firstLead, rows);
+    ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, WG: wg, SEGMENTED: Number(K > SHORT_K), FEW_BLOCKS: few });
     return;
   }
   const wg = rowWorkgroupSize(K);

@@ -21,11 +21,11 @@ export function rowsByInvocation(rows: number, K: number, rowPerInvocation: bool
   return K <= SHORT_K || (rowPerInvocation && rows >= BY_INVOCATION_MIN_ROWS);
 }
 
-/** Most Philox blocks of a row that the forward's FEW_BLOCKS path holds (gumbel-softmax-by-invocation.wgsl). */
+/** Most Philox blocks of a row that the by-invocation kernels' FEW_BLOCKS path holds (row-few-blocks.wgsl). */
 export const MAX_FEW_BLOCKS = 4;
 
 /**
- * FEW_BLOCKS for a by-invocation forward dispatch of `rows` rows of K whose first row has lead firstLead
+ * FEW_BLOCKS for a by-invocation dispatch of `rows` rows of K whose first row has lead firstLead
  * (its stream position mod 4): the most Philox blocks any of its rows spans, or 0 (the loop over blocks)
  * beyond MAX_FEW_BLOCKS. Row j's lead is firstLead + j K mod 4, so four rows show every lead there is.
  */

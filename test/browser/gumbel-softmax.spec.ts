@@ -78,6 +78,7 @@ const BACKWARD: [CaseSpec, 'dy' | 'dl' | 'both'][] = [
   [{ batch: [7], K: 1, tau: 1, seed: 31 }, 'both'],
   [{ batch: [1000], K: 3, tau: 'rows', seed: 32, samples: 3 }, 'dy'],
   [{ batch: [70000], K: 8, tau: 0.5, seed: 33 }, 'both'],
+  [{ batch: [999], K: 13, tau: 'rows', seed: 43, samples: 2, offset: 3 }, 'both'], // up to 4 blocks in registers
   [{ batch: [1000], K: 64, tau: 'rows', seed: 34, hard: true }, 'dl'],
   [{ batch: [7], K: 65, tau: 2, seed: 35, samples: 3 }, 'both'],
   [{ batch: [1000], K: 257, tau: 'rows', seed: 36 }, 'dy'],

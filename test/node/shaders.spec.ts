@@ -105,7 +105,7 @@ test('rows take an invocation each when short, and long ones too with rowPerInvo
   expect([invocationWorkgroupSize(64), invocationWorkgroupSize(65)]).toEqual([64, 8]);
 });
 
-test('short forward rows keep v in registers when every row of the dispatch spans at most 4 Philox blocks', () => {
+test('short rows keep v in registers when every row of the dispatch spans at most 4 Philox blocks', () => {
   expect(fewBlocks(8, 0, 4096)).toBe(2);
   expect(fewBlocks(8, 3, 4096)).toBe(3); // (3 + 8 + 3) / 4
   expect(fewBlocks(1, 0, 1)).toBe(1);
@@ -116,9 +116,11 @@ test('short forward rows keep v in registers when every row of the dispatch span
   expect(fewBlocks(14, 1, 1)).toBe(4); // one row of lead 1 ...
   expect(fewBlocks(14, 1, 2)).toBe(0); // ... but the next row's lead 3 makes 5 blocks: the loop
   expect(fewBlocks(64, 0, 1)).toBe(0);
-  const wgsl = readFileSync(SHADERS + 'gumbel-softmax-by-invocation.wgsl', 'utf8');
-  expect(wgsl).toContain(`if (FEW_BLOCKS > ${MAX_FEW_BLOCKS - 1}u) {`); // the shader holds that many blocks ...
-  expect(wgsl).not.toContain(`if (FEW_BLOCKS > ${MAX_FEW_BLOCKS}u) {`); // ... and no more
+  for (const kernel of ['gumbel-softmax-by-invocation.wgsl', 'gumbel-softmax-backward-by-invocation.wgsl']) {
+    const wgsl = readFileSync(SHADERS + kernel, 'utf8');
+    expect(wgsl).toContain(`if (FEW_BLOCKS > ${MAX_FEW_BLOCKS - 1}u) {`); // the kernel holds that many blocks ...
+    expect(wgsl).not.toContain(`if (FEW_BLOCKS > ${MAX_FEW_BLOCKS}u) {`); // ... and no more
+  }
   // Against every row's own count, for each first lead and dispatch size.
   for (const K of [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]) {
     for (let lead = 0; lead < 4; lead++) {
