@@ -4,8 +4,9 @@
 // the most blocks any row of the dispatch spans (src/ops/row-layout.ts, fewBlocks), or 0 for the loop over
 // blocks; a row that spans fewer finds every lane of its extra blocks outside the row. Requires row_lanes
 // (softmax-forward.wgsl).
-// Through Dawn on SwiftShader, forward soft at 4096 x 8, 2.39 -> 1.80 ms (every row 2 blocks) and 3.26 ->
-// 2.70 (3 blocks): there the loop and the stash cost more than generating the row's noise.
+// Through Dawn on SwiftShader, forward soft at 4096 x 8 2.39 -> 1.80 ms (every row 2 blocks) and 3.26 ->
+// 2.70 (3 blocks), backward 3.50 -> 2.26 and 3.85 -> 3.10: there the loop over blocks and the stash took a
+// sixth to a third of the kernel (README, "Choices measured").
 
 override FEW_BLOCKS: u32 = 0u;
 
