@@ -105,10 +105,10 @@ export interface CreateOptions {
    */
   rowCache?: boolean;
   /**
-   * Keep v = logit + noise of long-row elements that neither registers (rows of up to 4096 per workgroup)
-   * nor the row cache hold in the output buffer between the two passes (the stash: one more write and read
-   * of it), instead of reading the logits again and regenerating the noise (default true; see README
-   * "Performance").
+   * Keep v = logit + noise of the elements that neither registers (rows of up to 4096 per workgroup; rows of
+   * at most 4 Philox blocks, K <= 13, by invocation) nor the row cache hold in the output buffer between the
+   * two passes (the stash: one more write and read of it), instead of reading the logits again and
+   * regenerating the noise (default true; see README "Performance").
    */
   stash?: boolean;
   /**
