@@ -21,6 +21,11 @@ export function rowsByInvocation(rows: number, K: number, rowPerInvocation: bool
   return K <= SHORT_K || (rowPerInvocation && rows >= BY_INVOCATION_MIN_ROWS);
 }
 
+/** Philox blocks a row of K elements spans when its stream position mod 4 is `lead` (row_setup, softmax-row.wgsl). */
+function rowBlocks(K: number, lead: number): number {
+  return Math.floor((lead + K + 3) / 4);
+}
+
 /** Most Philox blocks of a row that the by-invocation kernels' FEW_BLOCKS path holds (row-few-blocks.wgsl). */
 export const MAX_FEW_BLOCKS = 4;
 
@@ -32,8 +37,7 @@ export const MAX_FEW_BLOCKS = 4;
 export function fewBlocks(K: number, firstLead: number, rows: number): number {
   let most = 0;
   for (let j = 0; j < Math.min(rows, 4); j++) {
-    const lead = (firstLead + j * K) % 4;
-    most = Math.max(most, Math.floor((lead + K + 3) / 4));
+    most = Math.max(most, rowBlocks(K, (firstLead + j * K) % 4));
   }
   return most <= MAX_FEW_BLOCKS ? most : 0;
 }
@@ -106,7 +110,7 @@ const MAX_CHUNKS = 64;
  */
 export function chooseRowSplit(rows: number, K: number): RowSplit {
   if (K <= SHORT_K || rows >= SPLIT_BELOW_ROWS) return WHOLE_ROWS;
-  const maxBlocks = Math.floor((K + 6) / 4); // (lead + K + 3) / 4 with lead <= 3
+  const maxBlocks = rowBlocks(K, 3); // the widest row: lead 3
   const chunks = Math.min(MAX_CHUNKS, Math.ceil(SPLIT_TARGET_GROUPS / rows), Math.floor(maxBlocks / (4 * rowWorkgroupSize(K))));
   return chunks > 1 ? { chunks, chunkBlocks: Math.ceil(maxBlocks / chunks) } : WHOLE_ROWS;
 }
