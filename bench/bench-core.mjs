@@ -203,15 +203,30 @@ async function time(fn, reps, gpu) {
 }
 
 /**
- * Times CPU work per call. Small workloads run enough calls per repetition to cover 2^16 elements, so a
- * repetition is long against the clock's resolution and the JIT has warmed up; large ones 3 repetitions.
+ * Times two pieces of CPU work per call, their repetitions interleaved (A B, B A, A B, ...) so a slow
+ * stretch of the machine falls on both rather than on whichever ran then. Small workloads run enough calls
+ * per repetition to cover 2^16 elements, so a repetition is long against the clock's resolution and the JIT
+ * has warmed up; large ones 3 repetitions.
  */
-async function timeCpu(fn, n, reps) {
+async function timeCpuPair(fnA, fnB, n, reps) {
   const calls = Math.max(1, Math.floor(2 ** 16 / n));
-  const t = await time(async (i) => {
-    for (let c = 0; c < calls; c++) await fn(i * calls + c);
-  }, n <= 2 ** 16 ? reps : Math.min(reps, 3), null);
-  return { ...t, median: t.median / calls, min: t.min / calls, max: t.max / calls, callsPerRep: calls };
+  const batch = (fn) => async (rep) => {
+    for (let c = 0; c < calls; c++) await fn(rep * calls + c);
+  };
+  const [a, b] = [batch(fnA), batch(fnB)];
+  for (let i = 0; i < 2; i++) await a(i), await b(i);
+  const wall = [[], []];
+  const timed = async (fn, rep, into) => {
+    const t0 = performance.now();
+    await fn(rep);
+    into.push((performance.now() - t0) / calls);
+  };
+  const count = n <= 2 ** 16 ? reps : Math.min(reps, 3);
+  for (let i = 0; i < count; i++) {
+    if (i % 2 === 0) await timed(a, i + 2, wall[0]), await timed(b, i + 2, wall[1]);
+    else await timed(b, i + 2, wall[1]), await timed(a, i + 2, wall[0]);
+  }
+  return wall.map((w) => ({ median: median(w), min: Math.min(...w), max: Math.max(...w), gpu: null, reps: count, callsPerRep: calls }));
 }
 
 function dispatchOnce(device, pipeline, buffers, groups) {
@@ -396,12 +411,10 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       }, wreps, gpu), copyT);
     }
     if (cl) {
-      add('CPU fallback forward soft', await timeCpu(async (i) => {
+      const [fallback, loop] = await timeCpuPair(async (i) => {
         const o = await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
         o.y.destroy();
-      }, n, reps), copyT);
-      cl.destroy();
-      add('plain JS loop, Math.random', await timeCpu(async () => {
+      }, async () => {
         const y = new Float32Array(n);
         for (let r = 0; r < R; r++) {
           let m = -Infinity;
@@ -414,7 +427,10 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
           for (let k = 0; k < K; k++) s += y[r * K + k] = Math.exp(y[r * K + k] - m);
           for (let k = 0; k < K; k++) y[r * K + k] /= s;
         }
-      }, n, reps), copyT);
+      }, n, wreps);
+      cl.destroy();
+      add('CPU fallback forward soft', fallback, copyT);
+      add('plain JS loop, Math.random', loop, copyT);
     }
     logits.destroy();
     dy.destroy();
