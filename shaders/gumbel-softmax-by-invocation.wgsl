@@ -61,6 +61,12 @@ fn few_blocks_row(row: RowSetup, logit_row: u32, out_row: u32) {
   }
 }
 
+// Whether this dispatch takes few_blocks_row. A hard y alone (no v in pass 2) keeps the loop at 3 or 4
+// blocks per row, where the straight-line path measured slower for it, and takes the path at 1 or 2.
+fn few_blocks_path() -> bool {
+  return FEW_BLOCKS > 0u && (needs_v() || FEW_BLOCKS <= 2u);
+}
+
 // Folds blocks [first, end) of a row into st, keeping v in the stash for pass 2.
 fn fold_blocks(st: ptr<function, RowState>, row: RowSetup, logit_row: u32, out_row: u32, first: u32, end: u32) {
   for (var br = first; br < end; br++) {
@@ -82,7 +88,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let logit_row = row.r * params.k - params.logit_base;
   let out_row = row.g * params.k - params.out_base;
 
-  if (FEW_BLOCKS > 0u && needs_v()) {
+  if (few_blocks_path()) {
     few_blocks_row(row, logit_row, out_row);
     return;
   }
