@@ -181,52 +181,47 @@ const WARM_START_MS = 300;
 const WARM_REP_MS = 20;
 
 /**
- * Times fn (which must wait for its GPU work) after two warm-ups: wall-clock and, with a timer, GPU ms.
+ * Times each of fns (which must wait for their GPU work) after two warm-ups each: wall-clock and, with a
+ * timer, GPU ms. The functions take turns, repetition by repetition, in an order that alternates (A B, B A,
+ * ...), so a slow stretch of the machine falls on all of them rather than on whichever ran then.
  * `gpu` ({ timer, busy }) times GPU work: timestamps where the adapter has them, clocks kept up by busy();
- * null for CPU work.
+ * null for CPU work. Returns one result per function.
  */
-async function time(fn, reps, gpu) {
+async function timeTurns(fns, reps, gpu) {
   await gpu?.busy(WARM_START_MS);
-  for (let i = 0; i < 2; i++) await fn(i);
-  const wall = [];
-  const gpuMs = [];
+  for (let i = 0; i < 2; i++) for (const fn of fns) await fn(i);
+  const wall = fns.map(() => []);
+  const gpuMs = fns.map(() => []);
   const timer = gpu?.timer;
   for (let i = 0; i < reps; i++) {
-    await gpu?.busy(WARM_REP_MS);
-    timer?.start();
-    const t0 = performance.now();
-    await fn(i + 2);
-    wall.push(performance.now() - t0);
-    if (timer) gpuMs.push(await timer.stop());
+    const order = fns.map((_, j) => j);
+    if (i % 2 === 1) order.reverse();
+    for (const j of order) {
+      await gpu?.busy(WARM_REP_MS);
+      timer?.start();
+      const t0 = performance.now();
+      await fns[j](i + 2);
+      wall[j].push(performance.now() - t0);
+      if (timer) gpuMs[j].push(await timer.stop());
+    }
   }
-  return { median: median(wall), min: Math.min(...wall), max: Math.max(...wall), gpu: timer ? median(gpuMs) : null, reps };
+  return fns.map((_, j) => ({ median: median(wall[j]), min: Math.min(...wall[j]), max: Math.max(...wall[j]), gpu: timer ? median(gpuMs[j]) : null, reps }));
 }
 
+const time = async (fn, reps, gpu) => (await timeTurns([fn], reps, gpu))[0];
+
 /**
- * Times two pieces of CPU work per call, their repetitions interleaved (A B, B A, A B, ...) so a slow
- * stretch of the machine falls on both rather than on whichever ran then. Small workloads run enough calls
- * per repetition to cover 2^16 elements, so a repetition is long against the clock's resolution and the JIT
- * has warmed up; large ones 3 repetitions.
+ * Times pieces of CPU work per call, taking turns (timeTurns). Small workloads run enough calls per
+ * repetition to cover 2^16 elements, so a repetition is long against the clock's resolution and the JIT has
+ * warmed up; large ones 3 repetitions.
  */
-async function timeCpuPair(fnA, fnB, n, reps) {
+async function timeCpuTurns(fns, n, reps) {
   const calls = Math.max(1, Math.floor(2 ** 16 / n));
   const batch = (fn) => async (rep) => {
     for (let c = 0; c < calls; c++) await fn(rep * calls + c);
   };
-  const [a, b] = [batch(fnA), batch(fnB)];
-  for (let i = 0; i < 2; i++) await a(i), await b(i);
-  const wall = [[], []];
-  const timed = async (fn, rep, into) => {
-    const t0 = performance.now();
-    await fn(rep);
-    into.push((performance.now() - t0) / calls);
-  };
-  const count = n <= 2 ** 16 ? reps : Math.min(reps, 3);
-  for (let i = 0; i < count; i++) {
-    if (i % 2 === 0) await timed(a, i + 2, wall[0]), await timed(b, i + 2, wall[1]);
-    else await timed(b, i + 2, wall[1]), await timed(a, i + 2, wall[0]);
-  }
-  return wall.map((w) => ({ median: median(w), min: Math.min(...w), max: Math.max(...w), gpu: null, reps: count, callsPerRep: calls }));
+  const ts = await timeTurns(fns.map(batch), n <= 2 ** 16 ? reps : Math.min(reps, 3), null);
+  return ts.map((t) => ({ ...t, median: t.median / calls, min: t.min / calls, max: t.max / calls, callsPerRep: calls }));
 }
 
 function dispatchOnce(device, pipeline, buffers, groups) {
@@ -366,7 +361,17 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       await device.queue.onSubmittedWorkDone();
       for (const t of Object.values(o)) t.destroy();
     };
-    add('forward soft (y)', await time(forward(rt, logits, ['y'], false), wreps, gpu), copyT, check);
+    // Rows that a target compares take turns (timeTurns): the forward soft, the unfused pipeline and the
+    // backward; below, the forward with readback and TF.js.
+    const unfused = makeUnfused(rt, R, K, logits);
+    const backward = async (i) => {
+      const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
+      await device.queue.onSubmittedWorkDone();
+      g.destroy();
+    };
+    const [softT, unfusedT, backwardT] = await timeTurns([forward(rt, logits, ['y'], false), (i) => unfused.run(i), backward], wreps, gpu);
+    unfused.destroy();
+    add('forward soft (y)', softT, copyT, check);
     add('forward hard (y, index)', await time(forward(rt, logits, ['y', 'index'], true), wreps, gpu), copyT);
     add('forward logSoftmax', await time(forward(rt, logits, ['logSoftmax'], false), wreps, gpu), copyT);
     for (const v of variants) {
@@ -374,30 +379,24 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       add(`forward soft (y), ${v.name}`, await time(forward(v.rt, input, ['y'], false), wreps, gpu), copyT);
       input.destroy();
     }
-    add('backward (dy)', await time(async (i) => {
-      const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
-      await device.queue.onSubmittedWorkDone();
-      g.destroy();
-    }, wreps, gpu), copy3T);
-    const unfused = makeUnfused(rt, R, K, logits);
-    add('unfused: noise kernel, then softmax', await time((i) => unfused.run(i), wreps, gpu), copyT);
-    unfused.destroy();
+    add('backward (dy)', backwardT, copy3T);
+    add('unfused: noise kernel, then softmax', unfusedT, copyT);
     // End to end: the forward, then its one output read back, into a fresh array or into `into`.
-    const timeReadback = (output, into) => time(async (i) => {
+    const readback = (output, into) => async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: [output] });
       await o[output].read(into);
       o[output].destroy();
-    }, wreps, gpu);
-    add('forward soft (y) + readback', await timeReadback('y'), copyT);
-    add('forward logSoftmax + readback', await timeReadback('logSoftmax'), copyT);
+    };
     // read(into): a loop that reuses one array does not write fresh memory on every step (in Chromium here,
     // first writes to a new 32 MiB array took ~90 ms, likely page faults; the copy itself ~3 ms).
-    add('forward logSoftmax + readback into a reused array', await timeReadback('logSoftmax', new Float32Array(n)), copyT);
-    if (tf) {
-      const chain = await makeTfjs(tf, R, K, data);
-      add('TF.js chain (logSoftmax) + readback', await time((i) => chain.run(i), wreps, gpu), copyT);
-      chain.destroy();
-    }
+    const ends = [readback('y'), readback('logSoftmax'), readback('logSoftmax', new Float32Array(n))];
+    const chain = tf ? await makeTfjs(tf, R, K, data) : null;
+    const endsT = await timeTurns(chain ? [...ends, (i) => chain.run(i)] : ends, wreps, gpu);
+    chain?.destroy();
+    add('forward soft (y) + readback', endsT[0], copyT);
+    add('forward logSoftmax + readback', endsT[1], copyT);
+    add('forward logSoftmax + readback into a reused array', endsT[2], copyT);
+    if (chain) add('TF.js chain (logSoftmax) + readback', endsT[3], copyT);
     if (R === 14 && K === 8) {
       // One straight-through training step: forward and backward in one submit, then one readback of the index.
       add('training step: batch(forward + backward), read index', await time(async (i) => {
@@ -411,7 +410,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       }, wreps, gpu), copyT);
     }
     if (cl) {
-      const [fallback, loop] = await timeCpuPair(async (i) => {
+      const [fallback, loop] = await timeCpuTurns([async (i) => {
         const o = await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
         o.y.destroy();
       }, async () => {
@@ -427,7 +426,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
           for (let k = 0; k < K; k++) s += y[r * K + k] = Math.exp(y[r * K + k] - m);
           for (let k = 0; k < K; k++) y[r * K + k] /= s;
         }
-      }, n, wreps);
+      }], n, wreps);
       cl.destroy();
       add('CPU fallback forward soft', fallback, copyT);
       add('plain JS loop, Math.random', loop, copyT);
