@@ -11,6 +11,9 @@ import { createCpuRuntime } from './cpu/runtime.js';
 import { WebGpuUnavailableError } from './gpu/device.js';
 import { createWebGpuRuntime } from './gpu/runtime.js';
 import type { CreateOptions, GumbelRuntime } from './types.js';
+import { checkOptionKeys } from './validate.js';
+
+const CREATE_KEYS: ReadonlySet<string> = new Set(['backend', 'device', 'gpu', 'subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation']);
 
 export type * from './types.js';
 export { WebGpuUnavailableError } from './gpu/device.js';
@@ -23,6 +26,8 @@ export { WebGpuUnavailableError } from './gpu/device.js';
  * const cpu = await createGumbel({ backend: 'cpu' });
  */
 export async function createGumbel(options: CreateOptions = {}): Promise<GumbelRuntime> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object { backend?, device?, ... }');
+  checkOptionKeys('options', options, CREATE_KEYS);
   const backend = options.backend ?? 'auto';
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     throw new RangeError(`options.backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(backend)}`);

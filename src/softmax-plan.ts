@@ -3,6 +3,8 @@ import type { GumbelSoftmaxBackwardOptions, GumbelSoftmaxOptions, SoftmaxOutput,
 import { checkTensor, toStreamPosition, type StreamPosition } from './validate.js';
 
 const OUTPUTS: readonly SoftmaxOutput[] = ['y', 'logSoftmax', 'index'];
+const FORWARD_KEYS: ReadonlySet<string> = new Set(['tau', 'hard', 'samples', 'outputs', 'seed', 'stream', 'offset']);
+const BACKWARD_KEYS: ReadonlySet<string> = new Set(['logits', 'tau', 'hard', 'samples', 'dy', 'dLogSoftmax', 'seed', 'stream', 'offset']);
 const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_NORMAL = 2 ** -126;
 
@@ -38,7 +40,7 @@ export interface BackwardPlan<T extends Tensor = Tensor> extends SoftmaxPlan<T> 
 function planCommon<T extends Tensor>(
   logitsArg: unknown,
   options: { tau?: unknown; samples?: unknown; hard?: unknown },
-  rng: unknown,
+  allowedKeys: ReadonlySet<string>,
   isOwn: (t: unknown) => t is T,
 ): SoftmaxPlan<T> {
   const logits = checkTensor('logits', logitsArg, isOwn, 'f32');
@@ -82,13 +84,13 @@ function planCommon<T extends Tensor>(
     indexShape: [...lead, ...batchShape],
     tau,
     tauTensor,
-    pos: toStreamPosition(rng, 'options'),
+    pos: toStreamPosition(options, 'options', allowedKeys),
   };
 }
 
 export function planForward<T extends Tensor>(logits: unknown, options: GumbelSoftmaxOptions, isOwn: (t: unknown) => t is T): ForwardPlan<T> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object { tau, seed, ... }');
-  const common = planCommon(logits, options, options, isOwn);
+  const common = planCommon(logits, options, FORWARD_KEYS, isOwn);
   const requested = options.outputs ?? ['y', 'index'];
   if (!Array.isArray(requested) || requested.length === 0) {
     throw new RangeError(`options.outputs must be a non-empty array of ${OUTPUTS.map((o) => `'${o}'`).join(', ')}`);
@@ -102,7 +104,7 @@ export function planForward<T extends Tensor>(logits: unknown, options: GumbelSo
 
 export function planBackward<T extends Tensor>(options: GumbelSoftmaxBackwardOptions, isOwn: (t: unknown) => t is T): BackwardPlan<T> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object { logits, tau, seed, dy?, dLogSoftmax?, ... }');
-  const common = planCommon(options.logits, options, options, isOwn);
+  const common = planCommon(options.logits, options, BACKWARD_KEYS, isOwn);
   const grad = (name: 'dy' | 'dLogSoftmax'): T | null => {
     if (options[name] === undefined) return null;
     const t = checkTensor(`options.${name}`, options[name], isOwn, 'f32');

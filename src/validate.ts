@@ -26,8 +26,23 @@ export interface StreamPosition {
   offset: bigint;
 }
 
-export function toStreamPosition(rng: unknown, name = 'rng'): StreamPosition {
+/** The options of a draw (randomBits, uniform, gumbel). */
+const RNG_KEYS: ReadonlySet<string> = new Set(['seed', 'stream', 'offset']);
+
+/**
+ * Throws when options object `obj` has a key outside `allowed`: a misspelt option (`hardd: true`) would
+ * otherwise be ignored, and the call would silently do something else.
+ */
+export function checkOptionKeys(name: string, obj: object, allowed: ReadonlySet<string>): void {
+  for (const key in obj) {
+    if (!allowed.has(key)) throw new TypeError(`${name} has an unknown option ${JSON.stringify(key)}; allowed: ${[...allowed].join(', ')}`);
+  }
+}
+
+/** The stream position of `rng`, whose keys must be among `allowed` (a draw's by default). */
+export function toStreamPosition(rng: unknown, name = 'rng', allowed = RNG_KEYS): StreamPosition {
   if (typeof rng !== 'object' || rng === null) throw new TypeError(`${name} must be an object { seed, stream?, offset? }, got ${describe(rng)}`);
+  checkOptionKeys(name, rng, allowed);
   const r = rng as RngOptions;
   if (r.seed === undefined) throw new TypeError(`${name}.seed is required: every draw is reproducible, there is no hidden global seed`);
   return {

@@ -23,6 +23,7 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
       ['samples 0', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 0 })],
       ['samples 2.5', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2.5 })],
       ['unknown output', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, outputs: ['probs' as never] })],
+      ['misspelt option', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, hardd: true } as never)],
       ['destroyed logits', () => rt.gumbelSoftmax(dead, { tau: 1, seed: 1 })],
       ['foreign logits', () => rt.gumbelSoftmax(foreign, { tau: 1, seed: 1 })],
       ['u32 logits', () => rt.gumbelSoftmax(rt.tensor(new Uint32Array(4), [2, 2]) as never, { tau: 1, seed: 1 })],
@@ -64,6 +65,7 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
   expect(messages['destroyed logits']).toMatch(/logits was destroyed/);
   expect(messages['foreign logits']).toMatch(/logits is a tensor of another runtime/);
   expect(messages['K = 0']).toMatch(/K >= 1/);
+  expect(messages['misspelt option']).toMatch(/options has an unknown option "hardd"/);
   expect(messages['dy shape']).toMatch(/options\.dy must have the shape/);
   expect(messages['data length']).toMatch(/shape \[2,3\] has 6 elements but data has 5/);
   // Only the probes and the tensors the cases themselves uploaded were created: no op allocated before failing.

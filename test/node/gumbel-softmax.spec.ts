@@ -119,9 +119,12 @@ test('bad gumbelSoftmax and backward arguments are TypeErrors or RangeErrors nam
     [fwd({ hard: 'yes' }), TypeError, /options\.hard must be a boolean/],
     [fwd({ seed: undefined }), TypeError, /options\.seed is required/],
     [fwd({ seed: -3 }), RangeError, /options\.seed/],
+    [fwd({ hardd: true }), TypeError, /options has an unknown option "hardd"; allowed: tau, hard, samples, outputs, seed, stream, offset/],
+    [fwd({ temperature: 0.5 }), TypeError, /options has an unknown option "temperature"/],
     [fwd({}, rt.tensor(new Uint32Array(6), [2, 3])), TypeError, /logits must have dtype 'f32'/],
     [fwd({}, rt.tensor(new Float32Array(1), [])), RangeError, /logits must have at least one axis/],
     [rt.gumbelSoftmaxBackward({ logits, tau: 1, seed: 1 }), TypeError, /needs options\.dy, options\.dLogSoftmax, or both/],
+    [rt.gumbelSoftmaxBackward({ logits, tau: 1, seed: 1, dY: logits } as never), TypeError, /options has an unknown option "dY"; allowed: logits, tau, hard, samples, dy, dLogSoftmax, seed, stream, offset/],
     [rt.gumbelSoftmaxBackward({ logits, tau: 1, seed: 1, dy: rt.tensor(new Float32Array(6), [3, 2]) }), RangeError, /options\.dy must have the shape of the forward's output \[2,3\], got \[3,2\]/],
     [rt.gumbelSoftmaxBackward({ logits, tau: 1, seed: 1, samples: 2, dLogSoftmax: rt.tensor(new Float32Array(6), [2, 3]) }), RangeError, /options\.dLogSoftmax must have the shape of the forward's output \[2,2,3\]/],
   ];

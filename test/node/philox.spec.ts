@@ -72,6 +72,7 @@ test('seed, stream and offset reject what is not an integer in [0, 2^64)', async
     [{ seed: 1, stream: Infinity }, RangeError, /rng\.stream/],
     [{ seed: 1, offset: 2n ** 64n }, RangeError, /rng\.offset/],
     [{ seed: 1, offset: '0' }, TypeError, /rng\.offset/],
+    [{ seed: 1, ofset: 3 }, TypeError, /rng has an unknown option "ofset"; allowed: seed, stream, offset/],
   ];
   for (const [rng, type, message] of bad) {
     const ops = [() => rt.randomBits([4], rng as never), () => rt.uniform([4], rng as never), () => rt.gumbel([4], rng as never)];
