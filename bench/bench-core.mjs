@@ -208,8 +208,6 @@ async function timeTurns(fns, reps, gpu) {
   return fns.map((_, j) => ({ median: median(wall[j]), min: Math.min(...wall[j]), max: Math.max(...wall[j]), gpu: timer ? median(gpuMs[j]) : null, reps }));
 }
 
-const time = async (fn, reps, gpu) => (await timeTurns([fn], reps, gpu))[0];
-
 /**
  * Times pieces of CPU work per call, taking turns (timeTurns). Small workloads run enough calls per
  * repetition to cover 2^16 elements, so a repetition is long against the clock's resolution and the JIT has
@@ -333,17 +331,6 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       log(`${workload.padEnd(12)} ${variant.padEnd(40)} ${t.median.toPrecision(3).padStart(9)} ms (${t.min.toPrecision(3)} to ${t.max.toPrecision(3)})${gpu}`);
       return row;
     };
-    // Floors: reading the logits and writing one output of the same size; for the backward, reading
-    // logits and dy and writing dLogits.
-    const copy = makeCopy(device, 4 * n, 4 * n);
-    const copyT = await time(() => copy.run(), wreps, gpu);
-    copy.destroy();
-    add('copy kernel (memory floor)', copyT);
-    const copy3 = makeCopy(device, 8 * n, 4 * n);
-    const copy3T = await time(() => copy3.run(), wreps, gpu);
-    copy3.destroy();
-    add('copy kernel, backward bytes', copy3T);
-
     // Correctness on this adapter before timing: the GPU's y and dLogits against the CPU fallback's.
     let check = {};
     const cl = n <= 1 << 20 ? cpu.tensor(data, [R, K]) : null; // the CPU fallback's copy of the logits
@@ -356,32 +343,53 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       for (const t of [g.y, g.index, c.y, c.index, gd, cd, cdy]) t.destroy();
     }
 
+    // The kernels take turns (timeTurns), so every ratio compares runs from the same stretch of the machine.
+    // Floors: a copy reading the logits and writing one output of the same size; for the backward, reading
+    // logits and dy and writing dLogits.
+    const copy = makeCopy(device, 4 * n, 4 * n);
+    const copy3 = makeCopy(device, 8 * n, 4 * n);
     const forward = (runtime, input, outputs, hard) => async (i) => {
       const o = await runtime.gumbelSoftmax(input, { tau: TAU, hard, seed: 1, offset: i * n, outputs });
       await device.queue.onSubmittedWorkDone();
       for (const t of Object.values(o)) t.destroy();
     };
-    // Rows that a target compares take turns (timeTurns): the forward soft, the unfused pipeline and the
-    // backward; below, the forward with readback and TF.js.
     const unfused = makeUnfused(rt, R, K, logits);
-    const backward = async (i) => {
-      const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
-      await device.queue.onSubmittedWorkDone();
-      g.destroy();
-    };
-    const [softT, unfusedT, backwardT] = await timeTurns([forward(rt, logits, ['y'], false), (i) => unfused.run(i), backward], wreps, gpu);
-    unfused.destroy();
-    add('forward soft (y)', softT, copyT, check);
-    add('forward hard (y, index)', await time(forward(rt, logits, ['y', 'index'], true), wreps, gpu), copyT);
-    add('forward logSoftmax', await time(forward(rt, logits, ['logSoftmax'], false), wreps, gpu), copyT);
-    for (const v of variants) {
-      const input = v.rt.tensor(data, [R, K]);
-      add(`forward soft (y), ${v.name}`, await time(forward(v.rt, input, ['y'], false), wreps, gpu), copyT);
-      input.destroy();
+    const inputs = variants.map((v) => v.rt.tensor(data, [R, K]));
+    // [row name, what it runs, its floor: 'copy' or 'copy3' for the backward's bytes]
+    const kernels = [
+      ['copy kernel (memory floor)', () => copy.run(), null],
+      ['copy kernel, backward bytes', () => copy3.run(), null],
+      ['forward soft (y)', forward(rt, logits, ['y'], false), 'copy'],
+      ['forward hard (y, index)', forward(rt, logits, ['y', 'index'], true), 'copy'],
+      ['forward logSoftmax', forward(rt, logits, ['logSoftmax'], false), 'copy'],
+      ...variants.map((v, j) => [`forward soft (y), ${v.name}`, forward(v.rt, inputs[j], ['y'], false), 'copy']),
+      ['backward (dy)', async (i) => {
+        const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
+        await device.queue.onSubmittedWorkDone();
+        g.destroy();
+      }, 'copy3'],
+      ['unfused: noise kernel, then softmax', (i) => unfused.run(i), 'copy'],
+    ];
+    if (R === 14 && K === 8) {
+      // One straight-through training step: forward and backward in one submit, then one readback of the index.
+      kernels.push(['training step: batch(forward + backward), read index', async (i) => {
+        const step = await rt.batch(async () => {
+          const o = await rt.gumbelSoftmax(logits, { tau: TAU, hard: true, seed: 1, offset: i * n, outputs: ['y', 'index'] });
+          const d = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
+          return { ...o, d };
+        });
+        await step.index.read();
+        for (const t of Object.values(step)) t.destroy();
+      }, 'copy']);
     }
-    add('backward (dy)', backwardT, copy3T);
-    add('unfused: noise kernel, then softmax', unfusedT, copyT);
-    // End to end: the forward, then its one output read back, into a fresh array or into `into`.
+    const kernelT = await timeTurns(kernels.map(([, fn]) => fn), wreps, gpu);
+    for (const x of [copy, copy3, unfused, ...inputs]) x.destroy();
+    const [copyT, copy3T] = kernelT;
+    const floors = { copy: copyT, copy3: copy3T };
+    kernels.forEach(([name, , floor], j) => add(name, kernelT[j], floors[floor] ?? null, name === 'forward soft (y)' ? check : {}));
+
+    // End to end, taking turns too: the forward, then its one output read back, into a fresh array or into
+    // `into`; and TF.js's chain with its readback.
     const readback = (output, into) => async (i) => {
       const o = await rt.gumbelSoftmax(logits, { tau: TAU, seed: 1, offset: i * n, outputs: [output] });
       await o[output].read(into);
@@ -397,18 +405,6 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
     add('forward logSoftmax + readback', endsT[1], copyT);
     add('forward logSoftmax + readback into a reused array', endsT[2], copyT);
     if (chain) add('TF.js chain (logSoftmax) + readback', endsT[3], copyT);
-    if (R === 14 && K === 8) {
-      // One straight-through training step: forward and backward in one submit, then one readback of the index.
-      add('training step: batch(forward + backward), read index', await time(async (i) => {
-        const step = await rt.batch(async () => {
-          const o = await rt.gumbelSoftmax(logits, { tau: TAU, hard: true, seed: 1, offset: i * n, outputs: ['y', 'index'] });
-          const d = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
-          return { ...o, d };
-        });
-        await step.index.read();
-        for (const t of Object.values(step)) t.destroy();
-      }, wreps, gpu), copyT);
-    }
     if (cl) {
       const [fallback, loop] = await timeCpuTurns([async (i) => {
         const o = await cpu.gumbelSoftmax(cl, { tau: TAU, seed: 1, offset: i * n, outputs: ['y'] });
