@@ -298,9 +298,14 @@ async function makeTfjs(tf, R, K, data) {
   };
 }
 
-// Small workloads (at most 2^16 elements) take this many times the repetitions: their GPU times of a tenth of
-// a millisecond moved by 2x between runs on SwiftShader with 10.
+// Small workloads (at most 2^16 elements) take SMALL_REPS_FACTOR times the repetitions: their GPU times of a
+// tenth of a millisecond moved by 2x between runs on SwiftShader with 10. Tiny ones (at most 2^10) take
+// TINY_REPS_FACTOR times: there a pass is mostly SwiftShader's scheduling (one run at 14 x 8: every kernel's
+// fastest repetition 0.06-0.08 ms, its slowest 0.39-1.94), and medians of 30 put the forward behind the
+// unfused pipeline's two passes in one run of three.
 const SMALL_REPS_FACTOR = 3;
+const TINY_REPS_FACTOR = 10;
+const repsFor = (n, reps) => (n <= 2 ** 10 ? TINY_REPS_FACTOR : n <= 2 ** 16 ? SMALL_REPS_FACTOR : 1) * reps;
 
 const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
@@ -308,7 +313,7 @@ const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]
  * Runs every workload on a WebGPU runtime `rt` (and its CPU twin `cpu`); `log` receives progress lines.
  * `variants`: runtimes on the same device with other long-row strategies ({ name, rt }), timed on the forward.
  * `tf`: TensorFlow.js with the WebGPU backend active on rt.device, or null to leave it out.
- * Returns { adapter, reps, smallReps, rows: [{ workload, variant, median, min, max, gpu, reps, ratioToCopy, check? }] }.
+ * Returns { adapter, reps, smallReps, tinyReps, rows: [{ workload, variant, median, min, max, gpu, gpuEach, reps, ratioToCopy, check? }] }.
  */
 export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads = WORKLOADS, variants = [], tf = null } = {}) {
   const device = rt.device;
@@ -317,7 +322,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
   const rows = [];
   for (const [R, K] of workloads) {
     const n = R * K;
-    const wreps = n <= 2 ** 16 ? SMALL_REPS_FACTOR * reps : reps;
+    const wreps = repsFor(n, reps);
     const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.618) * 3);
     const dyData = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.31));
     const logits = rt.tensor(data, [R, K]);
@@ -433,7 +438,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
     dy.destroy();
   }
   timer?.restore();
-  return { adapter: rt.adapterInfo, date: new Date().toISOString(), reps, smallReps: SMALL_REPS_FACTOR * reps, timestamps: timer !== null, rows };
+  return { adapter: rt.adapterInfo, date: new Date().toISOString(), reps, smallReps: SMALL_REPS_FACTOR * reps, tinyReps: TINY_REPS_FACTOR * reps, timestamps: timer !== null, rows };
 }
 
 /**

@@ -63,7 +63,7 @@ mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${result.date.replace(/[:.]/g, '-')}-${(a.architecture || a.device || 'adapter').replace(/\W+/g, '_')}.json`;
 writeFileSync(file, JSON.stringify(result, null, 2));
 const timing = result.timestamps ? 'GPU ms from timestamp queries (sum of compute passes)' : 'no timestamp queries on this adapter';
-console.log(`\nadapter: ${adapter} (${result.host}); median of ${result.reps} (${result.smallReps} up to 2^16 elements) after 2 warm-up runs; wall ms waits with onSubmittedWorkDone or a readback; ${timing}; x copy compares GPU ms where there are timestamps`);
+console.log(`\nadapter: ${adapter} (${result.host}); median of ${result.reps} (${result.smallReps} up to 2^16 elements, ${result.tinyReps} up to 2^10) after 2 warm-up runs; wall ms waits with onSubmittedWorkDone or a readback; ${timing}; x copy compares GPU ms where there are timestamps`);
 console.log(`${'workload'.padEnd(12)} ${'variant'.padEnd(54)} ${'wall ms'.padStart(9)} ${'GPU ms'.padStart(9)} ${'x copy'.padStart(7)}`);
 const gpuMs = (r) => (r.gpu === null ? '' : r.gpu.toFixed(3));
 for (const r of result.rows) console.log(`${r.workload.padEnd(12)} ${r.variant.padEnd(54)} ${r.median.toPrecision(3).padStart(9)} ${gpuMs(r).padStart(9)} ${r.ratioToCopy.toFixed(2).padStart(7)}`);
