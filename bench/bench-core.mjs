@@ -311,7 +311,7 @@ const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]
 
 /**
  * Runs every workload on a WebGPU runtime `rt` (and its CPU twin `cpu`); `log` receives progress lines.
- * `variants`: runtimes on the same device with other long-row strategies ({ name, rt }), timed on the forward.
+ * `variants`: runtimes on the same device with other kernel choices ({ name, rt }), timed on the forward.
  * `tf`: TensorFlow.js with the WebGPU backend active on rt.device, or null to leave it out.
  * Returns { adapter, reps, smallReps, tinyReps, rows: [{ workload, variant, median, min, max, gpu, gpuEach, reps, ratioToCopy, check? }] }.
  */
@@ -443,7 +443,8 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
 
 /**
  * The runtimes and TF.js a bench run compares, all on one device: the default runtime, variants with the
- * other long-row strategies, and TF.js's WebGPU backend registered on the same device.
+ * other long-row strategies and the other way of forming Philox's products, and TF.js's WebGPU backend
+ * registered on the same device.
  */
 let setups = 0;
 
@@ -456,6 +457,7 @@ export async function benchSetup(createGumbel, gpu, tfImports) {
     { name: 'stash false (regenerate)', rt: await createGumbel({ ...on, rowCache: rt.usesRowCache, stash: false }) },
     { name: `rowSplit ${!rt.usesRowSplit}`, rt: await createGumbel({ ...on, rowSplit: !rt.usesRowSplit }) },
     { name: `rowPerInvocation ${!rt.usesRowPerInvocation}`, rt: await createGumbel({ ...on, rowPerInvocation: !rt.usesRowPerInvocation }) },
+    { name: `philoxFloatProducts ${!rt.usesPhiloxFloatProducts}`, rt: await createGumbel({ ...on, philoxFloatProducts: !rt.usesPhiloxFloatProducts }) },
   ];
   let tf = null;
   if (tfImports) {

@@ -1,5 +1,7 @@
 // Philox4x32-10 (Salmon et al., SC'11), bit-exact with Random123's philox4x32_R(10, ctr, key).
-// WGSL has neither 64-bit integers nor mulhi, so the 32x32 -> 64 product is built from 16-bit limbs.
+// WGSL has neither 64-bit integers nor mulhi, so the 32x32 -> 64 product is built from 16-bit limbs
+// (mulhilo32) or, where the host sets PHILOX_FLOAT_PRODUCTS, from f32 arithmetic (mulhilo32_float): the same
+// words either way.
 
 const PHILOX_M0: u32 = 0xD2511F53u;
 const PHILOX_M1: u32 = 0xCD9E8D57u;
@@ -18,9 +20,46 @@ fn mulhilo32(a: u32, b: u32) -> vec2u {
   return vec2u(ah * bh + (t >> 16u) + (u >> 16u), a * b);
 }
 
+// Set by the host on adapters that run on the CPU (CreateOptions.philoxFloatProducts): SwiftShader on a CPU
+// without AVX2 runs each vector shift one lane at a time (16 instructions, several per mulhilo32), while
+// mulhilo32_float needs none.
+override PHILOX_FLOAT_PRODUCTS: bool = false;
+
+// (high word, low word) of a * m for a constant m = mh * 2^16 + ml, shift-free. With A = a - 2^32 [a >= 2^31]
+// = ah * 2^16 + al (ah signed), A * m / 2^32 = ah * mh + y where y = ah * ml / 2^16 + al * m / 2^32, and the
+// fraction of y is lo / 2^32 exactly (lo = a * m mod 2^32). So floor(y) = round(y - lo / 2^32), which needs y
+// only to within 1/2 (the f32 roundings below stay under 2^-5), and hi = ah * mh + floor(y) + m [a >= 2^31].
+// ml_f = ml / 2^32 exactly, m_f = m / 2^32 rounded to f32.
+fn mulhilo32_float(a: u32, m: u32, mh: u32, ml_f: f32, m_f: f32) -> vec2u {
+  let lo = a * m;
+  let ah_2p16 = f32(bitcast<i32>(a & 0xFFFF0000u)); // ah * 2^16: 16 significant bits, exact
+  let al = f32(bitcast<i32>(a & 0xFFFFu)); // signed conversions: fewer instructions on SwiftShader
+  let y = ah_2p16 * ml_f + al * m_f;
+  // lo read as an i32 is lo - 2^32 when lo >= 2^31, so r is floor(y) + 1 then.
+  let r = y - f32(bitcast<i32>(lo)) * (1.0 / 4294967296.0);
+  // Adding 1.5 * 2^23 to a float within 2^22 of zero rounds it to the integer held in the significand's low bits.
+  let floor_y = bitcast<u32>(r + 12582912.0) - 0x4B400000u - select(0u, 1u, bitcast<i32>(lo) < 0);
+  let ah = bitcast<u32>(ah_2p16 * (1.0 / 65536.0) + 12582912.0) - 0x4B400000u;
+  return vec2u(ah * mh + floor_y + select(0u, m, bitcast<i32>(a) < 0), lo);
+}
+
+const PHILOX_M0_HI: u32 = PHILOX_M0 >> 16u;
+const PHILOX_M1_HI: u32 = PHILOX_M1 >> 16u;
+const PHILOX_M0_LO_F: f32 = f32(PHILOX_M0 & 0xFFFFu) / 4294967296.0;
+const PHILOX_M1_LO_F: f32 = f32(PHILOX_M1 & 0xFFFFu) / 4294967296.0;
+const PHILOX_M0_F: f32 = f32(PHILOX_M0) / 4294967296.0;
+const PHILOX_M1_F: f32 = f32(PHILOX_M1) / 4294967296.0;
+
 fn philox_round(c: vec4u, k: vec2u) -> vec4u {
-  let p0 = mulhilo32(PHILOX_M0, c.x);
-  let p1 = mulhilo32(PHILOX_M1, c.z);
+  var p0: vec2u;
+  var p1: vec2u;
+  if (PHILOX_FLOAT_PRODUCTS) {
+    p0 = mulhilo32_float(c.x, PHILOX_M0, PHILOX_M0_HI, PHILOX_M0_LO_F, PHILOX_M0_F);
+    p1 = mulhilo32_float(c.z, PHILOX_M1, PHILOX_M1_HI, PHILOX_M1_LO_F, PHILOX_M1_F);
+  } else {
+    p0 = mulhilo32(PHILOX_M0, c.x);
+    p1 = mulhilo32(PHILOX_M1, c.z);
+  }
   return vec4u(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y);
 }
 

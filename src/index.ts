@@ -13,7 +13,7 @@ import { createWebGpuRuntime } from './gpu/runtime.js';
 import type { CreateOptions, GumbelRuntime } from './types.js';
 import { checkOptionKeys } from './validate.js';
 
-const CREATE_KEYS: ReadonlySet<string> = new Set(['backend', 'device', 'gpu', 'subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation']);
+const CREATE_KEYS: ReadonlySet<string> = new Set(['backend', 'device', 'gpu', 'subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation', 'philoxFloatProducts']);
 
 export type * from './types.js';
 export { WebGpuUnavailableError } from './gpu/device.js';
@@ -32,7 +32,7 @@ export async function createGumbel(options: CreateOptions = {}): Promise<GumbelR
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     throw new RangeError(`options.backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(backend)}`);
   }
-  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation'] as const) {
+  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation', 'philoxFloatProducts'] as const) {
     const value: unknown = options[name];
     if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`options.${name} must be a boolean, got ${typeof value}`);
   }

@@ -128,6 +128,14 @@ export interface CreateOptions {
    * 32 x 262144; see README "Performance").
    */
   rowPerInvocation?: boolean;
+  /**
+   * Compute the high words of Philox's 32 x 32-bit products with f32 arithmetic instead of 16-bit limbs and
+   * shifts: the same words, bit for bit. Default: true on adapters that run on the CPU (SwiftShader), where
+   * on a CPU without AVX2 every vector shift runs one lane at a time (through Dawn here, every op at
+   * 256 x 32768 took 17-26% less time with it; README "Choices measured"), false elsewhere, where a shift is
+   * one instruction and the f32 form adds conversions (not measured on a GPU).
+   */
+  philoxFloatProducts?: boolean;
 }
 
 /** Counters of the WebGPU buffer pool (all zero on the CPU backend). */
@@ -161,6 +169,8 @@ export interface GumbelRuntime {
   readonly usesRowSplit: boolean;
   /** Whether long rows get one invocation each (see CreateOptions.rowPerInvocation); false on the CPU. */
   readonly usesRowPerInvocation: boolean;
+  /** Whether Philox's products take f32 arithmetic (see CreateOptions.philoxFloatProducts); false on the CPU. */
+  readonly usesPhiloxFloatProducts: boolean;
 
   /** Uploads data (length must equal the product of shape; shape defaults to [data.length]). */
   tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import * as lib from '../dist/index.js';
 import philoxKat from './kernels/philox-kat.wgsl';
+import philoxProducts from './kernels/philox-products.wgsl';
 import * as ref from './support/reference.js';
 import * as softmax from './support/softmax-cases.js';
 import * as softmaxRef from './support/softmax-reference.js';
@@ -19,7 +20,7 @@ async function defaultLimitRuntime() {
   return { device, rt: await lib.createGumbel({ device }) };
 }
 
-const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat }, allKernels, runTestKernel, defaultLimitRuntime };
+const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime };
 export type Harness = typeof harness;
 
 declare global {

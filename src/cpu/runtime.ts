@@ -47,6 +47,7 @@ class CpuRuntime implements GumbelRuntime {
   readonly usesStash = false;
   readonly usesRowSplit = false;
   readonly usesRowPerInvocation = false;
+  readonly usesPhiloxFloatProducts = false;
   #destroyed = false;
 
   assertUsable(): void {

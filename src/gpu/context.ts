@@ -18,6 +18,8 @@ export class GpuContext {
    * `stash`: whether they keep the rest of a long row in the output buffer between their passes.
    * `rowSplit`: whether few long rows get several workgroups each.
    * `rowPerInvocation`: whether long rows get one invocation each (row-layout.ts, rowsByInvocation).
+   * `philoxFloatProducts`: whether Philox's products take f32 arithmetic (shaders/philox.wgsl); every kernel
+   * that draws gets it, through dispatchGroups.
    */
   constructor(
     readonly device: GPUDevice,
@@ -26,6 +28,7 @@ export class GpuContext {
     readonly stash: boolean,
     readonly rowSplit: boolean,
     readonly rowPerInvocation: boolean,
+    readonly philoxFloatProducts: boolean,
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);
@@ -79,6 +82,7 @@ export class GpuContext {
   /** Encodes a dispatch of `groups` workgroups (folded into 2-D past the per-dimension limit). */
   dispatchGroups(encoder: GPUCommandEncoder, spec: KernelSpec, buffers: Bindings, groups: number, constants?: Record<string, number>): void {
     const pass = encoder.beginComputePass({ label: spec.name });
+    if (spec.overrides.includes('PHILOX_FLOAT_PRODUCTS')) constants = { ...constants, PHILOX_FLOAT_PRODUCTS: Number(this.philoxFloatProducts) };
     pass.setPipeline(this.pipelines.get(spec, constants));
     pass.setBindGroup(0, this.pipelines.bindGroup(spec, buffers));
     const [x, y] = foldDispatch(groups, this.device.limits.maxComputeWorkgroupsPerDimension);

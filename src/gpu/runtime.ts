@@ -69,6 +69,7 @@ class GpuRuntime implements GumbelRuntime {
   readonly usesStash: boolean;
   readonly usesRowSplit: boolean;
   readonly usesRowPerInvocation: boolean;
+  readonly usesPhiloxFloatProducts: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
   /** The open batch (see batch()): its encoder and its ops' outputs. */
   #batch: { encoder: GPUCommandEncoder; outputs: GpuTensor[] } | null = null;
@@ -80,12 +81,14 @@ class GpuRuntime implements GumbelRuntime {
     const rowCache = options.rowCache ?? false;
     const rowSplit = options.rowSplit ?? !acquired.onCpu;
     const rowPerInvocation = options.rowPerInvocation ?? acquired.onCpu;
-    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true, rowSplit, rowPerInvocation);
+    const philoxFloatProducts = options.philoxFloatProducts ?? acquired.onCpu;
+    this.ctx = new GpuContext(this.device, acquired.subgroups && (options.subgroups ?? true), rowCache, options.stash ?? true, rowSplit, rowPerInvocation, philoxFloatProducts);
     this.usesSubgroups = this.ctx.subgroups;
     this.usesRowCache = this.ctx.rowCache;
     this.usesStash = this.ctx.stash;
     this.usesRowSplit = this.ctx.rowSplit;
     this.usesRowPerInvocation = this.ctx.rowPerInvocation;
+    this.usesPhiloxFloatProducts = this.ctx.philoxFloatProducts;
     this.#health = new DeviceHealth(this.device, acquired.owned);
   }
 

@@ -1,10 +1,10 @@
 // Extreme and invalid inputs, statistics, and the choice of reduction on WebGPU (the CPU beside it).
 import { expect, test } from './fixture.js';
 
-test('subgroup reductions are used where the adapter has them; the row cache is off, the stash on, rows split except on SwiftShader, long rows by invocation only there, by default; all can be chosen', async ({ gpuPage }) => {
+test('subgroup reductions are used where the adapter has them; the row cache is off, the stash on, rows split except on SwiftShader, long rows by invocation and Philox products by floats only there, by default; all can be chosen', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true, stash: false, rowSplit: true, rowPerInvocation: false });
-    const uses = (rt: typeof window.rt) => [rt.usesSubgroups, rt.usesRowCache, rt.usesStash, rt.usesRowSplit, rt.usesRowPerInvocation];
+    const other = await window.harness.lib.createGumbel({ backend: 'webgpu', subgroups: false, rowCache: true, stash: false, rowSplit: true, rowPerInvocation: false, philoxFloatProducts: false });
+    const uses = (rt: typeof window.rt) => [rt.usesSubgroups, rt.usesRowCache, rt.usesStash, rt.usesRowSplit, rt.usesRowPerInvocation, rt.usesPhiloxFloatProducts];
     const out = {
       defaults: uses(window.rt),
       chosen: uses(other),
@@ -16,9 +16,9 @@ test('subgroup reductions are used where the adapter has them; the row cache is 
     return out;
   });
   // On SwiftShader (CI): subgroups and WGSL subgroup_id are there.
-  expect(r.defaults).toEqual([r.subgroupsAvailable, false, true, !r.swiftshader, r.swiftshader]);
-  expect(r.chosen).toEqual([false, true, false, true, false]);
-  expect(r.cpu).toEqual([false, false, false, false, false]);
+  expect(r.defaults).toEqual([r.subgroupsAvailable, false, true, !r.swiftshader, r.swiftshader, r.swiftshader]);
+  expect(r.chosen).toEqual([false, true, false, true, false, false]);
+  expect(r.cpu).toEqual([false, false, false, false, false, false]);
   if (r.swiftshader) expect(r.subgroupsAvailable).toBe(true); // so the subgroup path really runs in CI
 });
 

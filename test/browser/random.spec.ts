@@ -4,20 +4,64 @@ import { expect, test } from './fixture.js';
 
 const katText = readFileSync(new URL('../data/philox-kat.txt', import.meta.url), 'utf8');
 
-test('Random123 known answers for philox4x32_10 on the GPU', async ({ gpuPage }) => {
+test('Random123 known answers for philox4x32_10 on the GPU, with Philox products by limbs and by floats', async ({ gpuPage }) => {
   const result = await gpuPage.evaluate(async (text) => {
     const { ref, kernels, runTestKernel } = window.harness;
     const kat = ref.parseKat(text).filter((v) => v.rounds === 10);
     const input = new Uint32Array(kat.flatMap((v) => [...v.counter, ...v.key]));
-    const out = await runTestKernel(window.rt.device!, kernels.philoxKat, input, 4 * kat.length, kat.length);
-    return { got: Array.from(out), want: kat.flatMap((v) => v.expected) };
+    const got: number[][] = [];
+    for (const floats of [0, 1]) {
+      got.push(Array.from(await runTestKernel(window.rt.device!, kernels.philoxKat, input, 4 * kat.length, kat.length, { PHILOX_FLOAT_PRODUCTS: floats })));
+    }
+    return { got, want: kat.flatMap((v) => v.expected) };
   }, katText);
   expect(result.want).toHaveLength(12);
-  expect(result.got).toEqual(result.want);
+  expect(result.got).toEqual([result.want, result.want]);
 });
 
-test('GPU words equal CPU words exactly over shapes, seeds, streams and offsets', async ({ gpuPage }) => {
+test('Philox products by limbs and by floats equal the exact 64-bit products at edge and random words', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const { ref, kernels, runTestKernel } = window.harness;
+    const M = [0xd2511f53n, 0xcd9e8d57n];
+    const words = new Set<number>();
+    for (const edge of [0, 0x8000, 0x10000, 0x7fff0000, 0x80000000, 0xffff0000, 2 ** 32]) {
+      for (let d = -2; d <= 2; d++) if (edge + d >= 0 && edge + d < 2 ** 32) words.add(edge + d);
+    }
+    // Words whose low product lo = a * m mod 2^32 sits where the float path rounds (lo / 2^32 near 0 or 1, near 1/2).
+    for (const m of M) {
+      let inverse = m; // Newton's iteration for m^-1 mod 2^32 (m is odd)
+      for (let i = 0; i < 5; i++) inverse = (inverse * (2n - m * inverse)) & 0xffffffffn;
+      for (const lo of [0n, 1n, 2n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 31n + 1n, 2n ** 32n - 2n, 2n ** 32n - 1n]) words.add(Number((lo * inverse) & 0xffffffffn));
+    }
+    const next = ref.xorshift(20261128);
+    while (words.size < 65536 + 64) words.add(next());
+    const input = Uint32Array.from(words);
+    const out = await runTestKernel(window.rt.device!, kernels.philoxProducts, input, 8 * input.length, input.length);
+    let mismatches = 0;
+    let first = '';
+    input.forEach((a, i) => {
+      M.forEach((m, j) => {
+        const p = BigInt(a) * m;
+        const want = [Number(p >> 32n), Number(p & 0xffffffffn)];
+        for (const [path, at] of [['limbs', 8 * i + 2 * j], ['floats', 8 * i + 4 + 2 * j]] as const) {
+          if (out[at] !== want[0] || out[at + 1] !== want[1]) {
+            mismatches++;
+            first ||= `${path}: a = ${a}, m = ${m}: got ${out[at]}, ${out[at + 1]}, want ${want}`;
+          }
+        }
+      });
+    });
+    const checked = input.filter((a) => Number((BigInt(a) * M[0]!) & 0xffffffffn) === 2 ** 31).length;
+    return { n: input.length, mismatches, first, checked };
+  });
+  expect(r.n).toBeGreaterThan(65536);
+  expect(r.checked, 'a word with lo = 2^31 for M0 is among them').toBe(1);
+  expect(r.mismatches, r.first).toBe(0);
+});
+
+test('GPU words equal CPU words exactly over shapes, seeds, streams and offsets, with Philox products by limbs and by floats', async ({ gpuPage }) => {
   const cases = await gpuPage.evaluate(async () => {
+    const other = await window.harness.lib.createGumbel({ device: window.rt.device!, philoxFloatProducts: !window.rt.usesPhiloxFloatProducts });
     const shapes = [[1], [3], [4], [5], [10, 100], [65537], [2 ** 22]];
     const positions = [
       { seed: 0 },
@@ -25,28 +69,32 @@ test('GPU words equal CPU words exactly over shapes, seeds, streams and offsets'
       { seed: 2n ** 53n + 12345n, stream: 2n ** 40n + 7n, offset: 4n * 2n ** 32n - 5n }, // crosses block 2^32
       { seed: 2n ** 64n - 1n, stream: 2n ** 64n - 1n, offset: 2n ** 62n + 1n },
     ];
-    const out: { shape: number[]; rng: string; n: number; mismatches: number; first: number }[] = [];
-    for (const shape of shapes) {
-      for (const rng of positions) {
-        const g = await (await window.rt.randomBits(shape, rng)).read();
-        const c = await (await window.cpu.randomBits(shape, rng)).read();
-        let mismatches = 0;
-        let first = -1;
-        for (let i = 0; i < c.length; i++) {
-          if (g[i] !== c[i]) {
-            mismatches++;
-            if (first < 0) first = i;
+    const out: { floats: boolean; shape: number[]; rng: string; n: number; mismatches: number; first: number }[] = [];
+    for (const rt of [window.rt, other]) {
+      for (const shape of shapes) {
+        for (const rng of positions) {
+          const g = await (await rt.randomBits(shape, rng)).read();
+          const c = await (await window.cpu.randomBits(shape, rng)).read();
+          let mismatches = 0;
+          let first = -1;
+          for (let i = 0; i < c.length; i++) {
+            if (g[i] !== c[i]) {
+              mismatches++;
+              if (first < 0) first = i;
+            }
           }
+          out.push({ floats: rt.usesPhiloxFloatProducts, shape, rng: JSON.stringify(rng, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)), n: g.length, mismatches, first });
         }
-        out.push({ shape, rng: JSON.stringify(rng, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)), n: g.length, mismatches, first });
       }
     }
+    other.destroy();
     return out;
   });
-  expect(cases).toHaveLength(28);
+  expect(cases).toHaveLength(56);
+  expect(new Set(cases.map((c) => c.floats)).size).toBe(2);
   for (const c of cases) {
     expect(c.n, `${c.rng} ${c.shape}`).toBe(c.shape.reduce((a, b) => a * b, 1));
-    expect(c.mismatches, `${c.rng} shape ${c.shape}: first at ${c.first}`).toBe(0);
+    expect(c.mismatches, `floats ${c.floats} ${c.rng} shape ${c.shape}: first at ${c.first}`).toBe(0);
   }
 });
 

@@ -40,6 +40,7 @@ test('npm run bench -- --node measures every comparison and checks the GPU again
     'forward soft (y), stash false (regenerate)',
     'forward soft (y), rowSplit true',
     'forward soft (y), rowPerInvocation false',
+    'forward soft (y), philoxFloatProducts false',
     'backward (dy)',
     'unfused: noise kernel, then softmax',
     'forward soft (y) + readback',

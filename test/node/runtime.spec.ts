@@ -12,11 +12,11 @@ test("backend 'auto' in Node without options.gpu falls back to the CPU; 'webgpu'
 });
 
 test('boolean options are checked on every backend, and misspelt options are refused', async () => {
-  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit']) {
+  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation', 'philoxFloatProducts']) {
     await expect(createGumbel({ backend: 'cpu', [name]: 'yes' })).rejects.toThrow(new RegExp(`options\\.${name} must be a boolean, got string`));
     await expect(createGumbel({ backend: 'cpu', [name]: 1 })).rejects.toThrow(TypeError);
   }
-  await expect(createGumbel({ backend: 'cpu', rowsplit: true } as never)).rejects.toThrow(/options has an unknown option "rowsplit"; allowed: backend, device, gpu, subgroups, rowCache, stash, rowSplit, rowPerInvocation/);
+  await expect(createGumbel({ backend: 'cpu', rowsplit: true } as never)).rejects.toThrow(/options has an unknown option "rowsplit"; allowed: backend, device, gpu, subgroups, rowCache, stash, rowSplit, rowPerInvocation, philoxFloatProducts/);
   await expect(createGumbel(null as never)).rejects.toThrow(/options must be an object/);
   expect((await createGumbel({ backend: 'cpu', rowSplit: true, stash: false })).backend).toBe('cpu');
 });

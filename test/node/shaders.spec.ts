@@ -40,7 +40,7 @@ test('draw.wgsl reflects to the layout src/ops/draw.ts binds', () => {
     ['blocks', 32, 'u32'],
     ['out_shift', 36, 'u32'],
   ]);
-  expect(spec.overrides).toEqual(['TRANSFORM']);
+  expect(spec.overrides).toEqual(['PHILOX_FLOAT_PRODUCTS', 'TRANSFORM']);
   expect(loadKernel(SHADERS, 'gumbel-from-bits').bindings.map((b) => `${b.name}:${b.type}`)).toEqual(['params:uniform', 'words:read-only-storage', 'out:storage']);
 });
 

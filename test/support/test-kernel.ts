@@ -1,7 +1,8 @@
-// Runs a test-only kernel with one read-only input and one output array of u32 on a device.
+// Runs a test-only kernel with one read-only input and one output array of u32 on a device, with the given
+// values of its overrides.
 import type { KernelSpec } from '../../src/gpu/kernel-spec.js';
 
-export async function runTestKernel(device: GPUDevice, spec: KernelSpec, input: Uint32Array, outputWords: number, invocations: number): Promise<Uint32Array> {
+export async function runTestKernel(device: GPUDevice, spec: KernelSpec, input: Uint32Array, outputWords: number, invocations: number, constants: Record<string, number> = {}): Promise<Uint32Array> {
   const usage = GPUBufferUsage;
   const inBuf = device.createBuffer({ label: `${spec.name} input`, size: input.byteLength, usage: usage.STORAGE | usage.COPY_DST });
   const outBuf = device.createBuffer({ label: `${spec.name} output`, size: outputWords * 4, usage: usage.STORAGE | usage.COPY_SRC | usage.COPY_DST });
@@ -12,7 +13,7 @@ export async function runTestKernel(device: GPUDevice, spec: KernelSpec, input: 
     const pipeline = device.createComputePipeline({
       label: spec.name,
       layout: 'auto',
-      compute: { module: device.createShaderModule({ label: spec.name, code: spec.code }), entryPoint: spec.entryPoint },
+      compute: { module: device.createShaderModule({ label: spec.name, code: spec.code }), entryPoint: spec.entryPoint, constants },
     });
     const encoder = device.createCommandEncoder({ label: spec.name });
     const pass = encoder.beginComputePass();
