@@ -20,8 +20,8 @@ fn mulhilo32(a: u32, b: u32) -> vec2u {
   return vec2u(ah * bh + (t >> 16u) + (u >> 16u), a * b);
 }
 
-// Set by the host on adapters that run on the CPU (CreateOptions.philoxFloatProducts): SwiftShader on a CPU
-// without AVX2 runs each vector shift one lane at a time (16 instructions, several per mulhilo32), while
+// Set by the host on adapters that run on the CPU (CreateOptions.philoxFloatProducts): SwiftShader's Subzero
+// code generator runs each vector shift one lane at a time (16 instructions, four per mulhilo32), while
 // mulhilo32_float needs none.
 override PHILOX_FLOAT_PRODUCTS: bool = false;
 

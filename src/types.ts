@@ -130,8 +130,8 @@ export interface CreateOptions {
   rowPerInvocation?: boolean;
   /**
    * Compute the high words of Philox's 32 x 32-bit products with f32 arithmetic instead of 16-bit limbs and
-   * shifts: the same words, bit for bit. Default: true on adapters that run on the CPU (SwiftShader), where
-   * on a CPU without AVX2 every vector shift runs one lane at a time (through Dawn here, every op at
+   * shifts: the same words, bit for bit. Default: true on adapters that run on the CPU (SwiftShader), whose
+   * Subzero code generator runs every vector shift one lane at a time (through Dawn here, every op at
    * 256 x 32768 took 17-26% less time with it; README "Choices measured"), false elsewhere, where a shift is
    * one instruction and the f32 form adds conversions (not measured on a GPU).
    */
