@@ -33,7 +33,7 @@ override PHILOX_FLOAT_PRODUCTS: bool = false;
 fn mulhilo32_float(a: u32, m: u32, mh: u32, ml_f: f32, m_f: f32) -> vec2u {
   let lo = a * m;
   let ah_2p16 = f32(bitcast<i32>(a & 0xFFFF0000u)); // ah * 2^16: 16 significant bits, exact
-  let al = f32(bitcast<i32>(a & 0xFFFFu)); // signed conversions: fewer instructions on SwiftShader
+  let al = f32(bitcast<i32>(a & 0xFFFFu)); // signed conversions: one cvtdq2ps each on SwiftShader
   let y = ah_2p16 * ml_f + al * m_f;
   // lo read as an i32 is lo - 2^32 when lo >= 2^31, so r is floor(y) + 1 then.
   let r = y - f32(bitcast<i32>(lo)) * (1.0 / 4294967296.0);
