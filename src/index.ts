@@ -13,7 +13,9 @@ import { createWebGpuRuntime } from './gpu/runtime.js';
 import type { CreateOptions, GumbelRuntime } from './types.js';
 import { checkOptionKeys } from './validate.js';
 
-const CREATE_KEYS: ReadonlySet<string> = new Set(['backend', 'device', 'gpu', 'subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation', 'philoxFloatProducts']);
+/** The kernel choices createGumbel takes as booleans (CreateOptions). */
+const BOOLEAN_OPTIONS = ['subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation', 'philoxFloatProducts'] as const;
+const CREATE_KEYS: ReadonlySet<string> = new Set(['backend', 'device', 'gpu', ...BOOLEAN_OPTIONS]);
 
 export type * from './types.js';
 export { WebGpuUnavailableError } from './gpu/device.js';
@@ -32,7 +34,7 @@ export async function createGumbel(options: CreateOptions = {}): Promise<GumbelR
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     throw new RangeError(`options.backend must be 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(backend)}`);
   }
-  for (const name of ['subgroups', 'rowCache', 'stash', 'rowSplit', 'rowPerInvocation', 'philoxFloatProducts'] as const) {
+  for (const name of BOOLEAN_OPTIONS) {
     const value: unknown = options[name];
     if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`options.${name} must be a boolean, got ${typeof value}`);
   }
