@@ -19,7 +19,8 @@ export class GpuContext {
    * `rowSplit`: whether few long rows get several workgroups each.
    * `rowPerInvocation`: whether long rows get one invocation each (row-layout.ts, rowsByInvocation).
    * `philoxFloatProducts`: whether Philox's products take f32 arithmetic (shaders/philox.wgsl); every kernel
-   * that draws gets it, through dispatchGroups.
+   * that draws gets it, through dispatchGroups. Turned off at creation where the f32 form fails its check
+   * (GpuRuntime.checkPhiloxFloatProducts).
    */
   constructor(
     readonly device: GPUDevice,
@@ -28,7 +29,7 @@ export class GpuContext {
     readonly stash: boolean,
     readonly rowSplit: boolean,
     readonly rowPerInvocation: boolean,
-    readonly philoxFloatProducts: boolean,
+    public philoxFloatProducts: boolean,
   ) {
     this.pool = new BufferPool(device);
     this.pipelines = new PipelineCache(device);

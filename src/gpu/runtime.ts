@@ -1,5 +1,6 @@
 // The WebGPU backend: tensors in pooled storage buffers, each op one submit inside error scopes.
 import { BufferUsage, MapMode } from './flags.js';
+import { drawWords } from '../cpu/philox.js';
 import { dtypeOf } from '../cpu/runtime.js';
 import { encodeDraw, encodeGumbelFromBits, type DrawTransform } from '../ops/draw.js';
 import { encodeGumbelSoftmax, encodeGumbelSoftmaxBackward } from '../ops/gumbel-softmax.js';
@@ -69,7 +70,6 @@ class GpuRuntime implements GumbelRuntime {
   readonly usesStash: boolean;
   readonly usesRowSplit: boolean;
   readonly usesRowPerInvocation: boolean;
-  readonly usesPhiloxFloatProducts: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
   /** The open batch (see batch()): its encoder and its ops' outputs. */
   #batch: { encoder: GPUCommandEncoder; outputs: GpuTensor[] } | null = null;
@@ -88,8 +88,36 @@ class GpuRuntime implements GumbelRuntime {
     this.usesStash = this.ctx.stash;
     this.usesRowSplit = this.ctx.rowSplit;
     this.usesRowPerInvocation = this.ctx.rowPerInvocation;
-    this.usesPhiloxFloatProducts = this.ctx.philoxFloatProducts;
     this.#health = new DeviceHealth(this.device, acquired.owned);
+  }
+
+  get usesPhiloxFloatProducts(): boolean {
+    return this.ctx.philoxFloatProducts;
+  }
+
+  /**
+   * Draws PHILOX_CHECK.n words with the f32 products and compares them with the CPU's; where any differ, the
+   * kernels take limbs instead, or, when the caller asked for the f32 form, creation fails. The f32 form is
+   * exact wherever f32 addition and multiplication round correctly, as WGSL requires and as SwiftShader does
+   * (every word, tools/check-philox-products.mjs); this guards the other CPU adapters, unmeasured here. The
+   * words take 81920 products (20 a block of 4): an arithmetic that errs on 1 product in 10^4 fails the check
+   * with probability 1 - 3e-4; rarer errors only an exhaustive check finds.
+   */
+  async checkPhiloxFloatProducts(requested: boolean): Promise<void> {
+    const pos = toStreamPosition(PHILOX_CHECK.rng);
+    const drawn = await this.randomBits([PHILOX_CHECK.n], PHILOX_CHECK.rng);
+    const words = await drawn.read();
+    drawn.destroy();
+    const expected = drawWords(PHILOX_CHECK.n, pos);
+    let wrong = 0;
+    for (let i = 0; i < words.length; i++) if (words[i] !== expected[i]) wrong++;
+    if (wrong === 0) return;
+    if (requested) {
+      throw new Error(
+        `gumbel-webgpu: philoxFloatProducts: on this adapter the f32 form gave ${wrong} of ${PHILOX_CHECK.n} Philox words wrong in a check at creation; leave the option unset (the kernels then take 16-bit limbs) or false`,
+      );
+    }
+    this.ctx.philoxFloatProducts = false;
   }
 
   isOwn = (t: unknown): t is GpuTensor => t instanceof GpuTensor && t.owner === this;
@@ -285,7 +313,19 @@ class GpuRuntime implements GumbelRuntime {
   }
 }
 
+/** The self-check of the f32 products (GpuRuntime.checkPhiloxFloatProducts): 2^14 words, 2^12 blocks. */
+const PHILOX_CHECK = { n: 2 ** 14, rng: { seed: 0x243f6a8885a308d3n, stream: 0x13198a2e03707344n } };
+
 /** A WebGPU runtime; rejects with WebGpuUnavailableError when there is no WebGPU or no adapter. */
 export async function createWebGpuRuntime(options: CreateOptions): Promise<GumbelRuntime> {
-  return new GpuRuntime(await acquireDevice(options.gpu, options.device), options);
+  const rt = new GpuRuntime(await acquireDevice(options.gpu, options.device), options);
+  if (rt.usesPhiloxFloatProducts) {
+    try {
+      await rt.checkPhiloxFloatProducts(options.philoxFloatProducts === true);
+    } catch (error) {
+      rt.destroy();
+      throw error;
+    }
+  }
+  return rt;
 }
