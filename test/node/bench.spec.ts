@@ -16,10 +16,11 @@ interface BenchRow {
 }
 
 test('npm run bench -- --node measures every comparison and checks the GPU against the CPU first', () => {
-  test.setTimeout(240_000);
+  // 2.7 min on a clean clone in .ci/run (ab55493), 2.7 min here: a limit of 220 s left too little room for a slower machine.
+  test.setTimeout(420_000);
   const root = new URL('../../', import.meta.url).pathname;
   const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
-  const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', '--workloads=14x8,64x128'], { cwd: root, env, encoding: 'utf8', timeout: 220_000 });
+  const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', '--workloads=14x8,64x128'], { cwd: root, env, encoding: 'utf8', timeout: 400_000 });
   const file = /results: (\S+\.json)/.exec(out)?.[1];
   expect(file, out).toBeTruthy();
   const result = JSON.parse(readFileSync(root + file!, 'utf8')) as { adapter: { architecture: string }; timestamps: boolean; reps: number; rows: BenchRow[] };
