@@ -213,14 +213,14 @@ async function timeTurns(fns, reps, gpu) {
 /**
  * Times pieces of CPU work per call, taking turns (timeTurns). Small workloads run enough calls per
  * repetition to cover 2^16 elements, so a repetition is long against the clock's resolution and the JIT has
- * warmed up; large ones 3 repetitions.
+ * warmed up.
  */
 async function timeCpuTurns(fns, n, reps) {
   const calls = Math.max(1, Math.floor(2 ** 16 / n));
   const batch = (fn) => async (rep) => {
     for (let c = 0; c < calls; c++) await fn(rep * calls + c);
   };
-  const ts = await timeTurns(fns.map(batch), n <= 2 ** 16 ? reps : Math.min(reps, 3), null);
+  const ts = await timeTurns(fns.map(batch), reps, null);
   return ts.map((t) => ({ ...t, median: t.median / calls, min: t.min / calls, max: t.max / calls, callsPerRep: calls }));
 }
 
