@@ -20,7 +20,7 @@ export class GpuContext {
    * `rowPerInvocation`: whether long rows get one invocation each (row-layout.ts, rowsByInvocation).
    * `philoxFloatProducts`: whether Philox's products take f32 arithmetic (shaders/philox.wgsl); every kernel
    * that draws gets it, through dispatchGroups. Turned off at creation where the f32 form fails its check
-   * (GpuRuntime.checkPhiloxFloatProducts).
+   * (createWebGpuRuntime in runtime.ts).
    */
   constructor(
     readonly device: GPUDevice,

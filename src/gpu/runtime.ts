@@ -96,28 +96,21 @@ class GpuRuntime implements GumbelRuntime {
   }
 
   /**
-   * Draws PHILOX_CHECK.n words with the f32 products and compares them with the CPU's; where any differ, the
-   * kernels take limbs instead, or, when the caller asked for the f32 form, creation fails. The f32 form is
-   * exact wherever f32 addition and multiplication round correctly, as WGSL requires and as SwiftShader does
-   * (every word, tools/check-philox-products.mjs); this guards the other CPU adapters, unmeasured here. The
-   * words take 81920 products (20 a block of 4): an arithmetic that errs on 1 product in 10^4 fails the check
-   * with probability 1 - 3e-4; rarer errors only an exhaustive check finds.
+   * How many of PHILOX_CHECK.n words drawn with the f32 products differ from the CPU's. The f32 form is exact
+   * wherever f32 addition and multiplication round correctly, as WGSL requires and as SwiftShader does (every
+   * word, tools/check-philox-products.mjs); this guards the other CPU adapters, unmeasured here. The words take
+   * 81920 products (20 a block of 4): an arithmetic that errs on 1 product in 10^4 fails the check with
+   * probability 1 - 3e-4; rarer errors only an exhaustive check finds.
    */
-  async checkPhiloxFloatProducts(requested: boolean): Promise<void> {
-    const pos = toStreamPosition(PHILOX_CHECK.rng);
-    const drawn = await this.randomBits([PHILOX_CHECK.n], PHILOX_CHECK.rng);
+  async wrongFloatProductWords(): Promise<number> {
+    const { n, pos } = PHILOX_CHECK;
+    const drawn = await this.randomBits([n], pos);
     const words = await drawn.read();
     drawn.destroy();
-    const expected = drawWords(PHILOX_CHECK.n, pos);
+    const expected = drawWords(n, pos);
     let wrong = 0;
-    for (let i = 0; i < words.length; i++) if (words[i] !== expected[i]) wrong++;
-    if (wrong === 0) return;
-    if (requested) {
-      throw new Error(
-        `gumbel-webgpu: philoxFloatProducts: on this adapter the f32 form gave ${wrong} of ${PHILOX_CHECK.n} Philox words wrong in a check at creation; leave the option unset (the kernels then take 16-bit limbs) or false`,
-      );
-    }
-    this.ctx.philoxFloatProducts = false;
+    for (let i = 0; i < n; i++) if (words[i] !== expected[i]) wrong++;
+    return wrong;
   }
 
   isOwn = (t: unknown): t is GpuTensor => t instanceof GpuTensor && t.owner === this;
@@ -313,19 +306,39 @@ class GpuRuntime implements GumbelRuntime {
   }
 }
 
-/** The self-check of the f32 products (GpuRuntime.checkPhiloxFloatProducts): 2^14 words, 2^12 blocks. */
-const PHILOX_CHECK = { n: 2 ** 14, rng: { seed: 0x243f6a8885a308d3n, stream: 0x13198a2e03707344n } };
+/** The check of the f32 products (GpuRuntime.wrongFloatProductWords): 2^14 words, 2^12 blocks. */
+const PHILOX_CHECK = { n: 2 ** 14, pos: { seed: 0x243f6a8885a308d3n, stream: 0x13198a2e03707344n, offset: 0n } };
 
-/** A WebGPU runtime; rejects with WebGpuUnavailableError when there is no WebGPU or no adapter. */
+/**
+ * The check's count of wrong words by device: it depends only on the device's shader compiler, so later
+ * runtimes on a device reuse it rather than compile and run the check again.
+ */
+const floatProductChecks = new WeakMap<GPUDevice, Promise<number>>();
+
+/**
+ * A WebGPU runtime; rejects with WebGpuUnavailableError when there is no WebGPU or no adapter. Where the f32
+ * products fail their check, the kernels take limbs, or, when the caller asked for the f32 form, creation fails.
+ */
 export async function createWebGpuRuntime(options: CreateOptions): Promise<GumbelRuntime> {
   const rt = new GpuRuntime(await acquireDevice(options.gpu, options.device), options);
-  if (rt.usesPhiloxFloatProducts) {
-    try {
-      await rt.checkPhiloxFloatProducts(options.philoxFloatProducts === true);
-    } catch (error) {
-      rt.destroy();
-      throw error;
+  if (!rt.usesPhiloxFloatProducts) return rt;
+  try {
+    let check = floatProductChecks.get(rt.device);
+    if (!check) {
+      check = rt.wrongFloatProductWords();
+      floatProductChecks.set(rt.device, check);
+      check.catch(() => floatProductChecks.delete(rt.device)); // a check that failed to run is no verdict
     }
+    const wrong = await check;
+    if (wrong > 0 && options.philoxFloatProducts === true) {
+      throw new Error(
+        `gumbel-webgpu: philoxFloatProducts: on this adapter the f32 form gave ${wrong} of ${PHILOX_CHECK.n} Philox words wrong in a check at creation; leave the option unset (the kernels then take 16-bit limbs) or false`,
+      );
+    }
+    if (wrong > 0) rt.ctx.philoxFloatProducts = false;
+  } catch (error) {
+    rt.destroy();
+    throw error;
   }
   return rt;
 }

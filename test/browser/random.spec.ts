@@ -98,7 +98,7 @@ test('GPU words equal CPU words exactly over shapes, seeds, streams and offsets,
   }
 });
 
-test('the f32 products are checked at creation: where they err, the kernels take limbs by default and refuse philoxFloatProducts true', async ({ gpuPage }) => {
+test('the f32 products are checked at creation, once per device: where they err, the kernels take limbs by default and refuse philoxFloatProducts true', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     const { createGumbel } = window.harness.lib;
     // A device whose f32 products err by 1 in the high word when lo's low ten bits are zero (one product in
@@ -106,13 +106,17 @@ test('the f32 products are checked at creation: where they err, the kernels take
     const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
     const createShaderModule = device.createShaderModule.bind(device);
     let patched = 0;
+    let modules = 0;
     device.createShaderModule = (descriptor) => {
       const code = descriptor.code.replace('let y = ah_2p16 * ml_f + al * m_f;', 'let y = ah_2p16 * ml_f + al * m_f + select(0.0, 1.0, (lo & 1023u) == 0u);');
       if (code !== descriptor.code) patched++;
+      modules++;
       return createShaderModule({ ...descriptor, code });
     };
     const refused = await createGumbel({ device, philoxFloatProducts: true }).then(() => 'created', (e: Error) => e.message);
+    const modulesBefore = modules;
     const fallback = await createGumbel({ device }); // after the refusal: the caller's device lives on
+    const modulesForFallback = modules - modulesBefore; // the device's verdict is reused: nothing compiled
     const rng = { seed: 9n, stream: 4n, offset: 1n };
     const n = 65537;
     const words = await (await fallback.randomBits([n], rng)).read();
@@ -120,7 +124,7 @@ test('the f32 products are checked at creation: where they err, the kernels take
     let mismatches = 0;
     for (let i = 0; i < n; i++) if (words[i] !== expected[i]) mismatches++;
     const asked = await createGumbel({ device: window.rt.device!, philoxFloatProducts: true }); // an unpatched device
-    const result = { byDefault: window.rt.usesPhiloxFloatProducts, asked: asked.usesPhiloxFloatProducts, fallback: fallback.usesPhiloxFloatProducts, patched, refused, mismatches };
+    const result = { byDefault: window.rt.usesPhiloxFloatProducts, asked: asked.usesPhiloxFloatProducts, fallback: fallback.usesPhiloxFloatProducts, patched, modulesForFallback, refused, mismatches };
     asked.destroy();
     fallback.destroy();
     device.destroy();
@@ -133,6 +137,7 @@ test('the f32 products are checked at creation: where they err, the kernels take
   expect(wrong, r.refused).not.toBeNull();
   expect(Number(wrong![1])).toBeGreaterThan(0);
   expect(r.fallback).toBe(false);
+  expect(r.modulesForFallback, 'the check ran once for the device').toBe(0);
   expect(r.mismatches).toBe(0);
 });
 
