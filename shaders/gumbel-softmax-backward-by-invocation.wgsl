@@ -45,13 +45,13 @@ fn few_blocks_row(row: RowSetup, logit_row: u32, grad_row: u32) {
   let row_ok = row_valid(total, row.tau);
   let ln_s = ln_accurate(max(total.s, 1.0));
   write_grads(few_lanes(b0, 0u, row.lead), g0, 0u, row.lead, logit_row, total, ln_s, row.tau, row_ok);
-  if (FEW_BLOCKS > 1u) {
+  if (FEW_BLOCKS > 1u && row.blocks > 1u) { // a block wholly outside the row stores nothing
     write_grads(few_lanes(b1, 1u, row.lead), g1, 1u, row.lead, logit_row, total, ln_s, row.tau, row_ok);
   }
-  if (FEW_BLOCKS > 2u) {
+  if (FEW_BLOCKS > 2u && row.blocks > 2u) {
     write_grads(few_lanes(b2, 2u, row.lead), g2, 2u, row.lead, logit_row, total, ln_s, row.tau, row_ok);
   }
-  if (FEW_BLOCKS > 3u) {
+  if (FEW_BLOCKS > 3u && row.blocks > 3u) {
     write_grads(few_lanes(b3, 3u, row.lead), g3, 3u, row.lead, logit_row, total, ln_s, row.tau, row_ok);
   }
 }

@@ -21,20 +21,22 @@ fn needs_sum() -> bool {
 }
 
 fn stash_store(x: Lanes, br: u32, lead: u32, logit_row: u32) {
-  let k = lane_k(br, lead);
-  d_logits_store(logit_row, k, v_to_store(x));
+  d_logits_store(logit_row, br, lead, v_to_store(x));
 }
 
-// The lanes of a block inside the row (k < K) into dLogits, stored or added, from row = the row's first
-// element; UNROLLED_LANE_STORES as in softmax-outputs.wgsl.
-fn d_logits_store(row: u32, k: vec4u, v: vec4f) {
+// The lanes of block br inside the row (k < K) into dLogits, stored or added, from row = the row's first
+// element; UNROLLED_LANE_STORES as in softmax-outputs.wgsl (an addition keeps a branch per lane: aliased lanes
+// would add twice).
+fn d_logits_store(row: u32, br: u32, lead: u32, v: vec4f) {
   if (UNROLLED_LANE_STORES) {
-    let inside = k < vec4u(params.k);
-    if (inside.x) { d_logits[row + k.x] = v.x; }
-    if (inside.y) { d_logits[row + k.y] = v.y; }
-    if (inside.z) { d_logits[row + k.z] = v.z; }
-    if (inside.w) { d_logits[row + k.w] = v.w; }
+    let at = vec4u(row) + load_k(br, lead);
+    let w = aliased_values(v, br, lead);
+    d_logits[at.x] = w.x;
+    d_logits[at.y] = w.y;
+    d_logits[at.z] = w.z;
+    d_logits[at.w] = w.w;
   } else {
+    let k = lane_k(br, lead);
     for (var lane = 0u; lane < 4u; lane++) {
       if (k[lane] < params.k) {
         d_logits[row + k[lane]] = v[lane];
@@ -98,6 +100,6 @@ fn write_grads(x: Lanes, gr: Grads, br: u32, lead: u32, logit_row: u32, total: R
   if (ACCUMULATE) {
     d_logits_add(logit_row, k, grad);
   } else {
-    d_logits_store(logit_row, k, grad);
+    d_logits_store(logit_row, br, lead, grad);
   }
 }

@@ -27,6 +27,16 @@ fn load_k(br: u32, lead: u32) -> vec4u {
   return min(lane_k(br, lead), vec4u(block_last(br, lead)));
 }
 
+// The values that the four stores of block br write when each lane stores at load_k without a branch
+// (UNROLLED_LANE_STORES): a lane outside the row aliases the block's last element in the row and stores that
+// element's value, so stores to one element agree. br must hold an element of the row. On SwiftShader each
+// branch around a store had cost its own index bound (Tint's clamp to arrayLength: four integer divisions).
+fn aliased_values(v: vec4f, br: u32, lead: u32) -> vec4f {
+  let a = block_last(br, lead) - (4u * br - lead); // that element's lane
+  let last = select(select(v.x, v.y, a == 1u), select(v.z, v.w, a == 3u), a > 1u);
+  return select(vec4f(last), v, lane_k(br, lead) < vec4u(params.k));
+}
+
 // Lanes from stored v (row-cache.wgsl, the stash): masked elements are stored as -inf. An invalid logit reads
 // back as FINITE: its row's outputs are NaN regardless.
 fn lanes_from_v(v: vec4f, k: vec4u) -> Lanes {

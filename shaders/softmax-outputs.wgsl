@@ -26,28 +26,30 @@ fn needs_sum() -> bool {
 
 // v of block br into the output range of its row (logSoftmax when written, else y), which pass 2 overwrites.
 fn stash_store(x: Lanes, br: u32, lead: u32, out_row: u32) {
-  let k = lane_k(br, lead);
   let v = v_to_store(x);
   if (WRITE_LOG_SOFTMAX) {
-    log_softmax_store(out_row, k, v);
+    log_softmax_store(out_row, br, lead, v);
   } else {
-    y_store(out_row, k, v);
+    y_store(out_row, br, lead, v);
   }
 }
 
-// The lanes of a block that lie inside the row (k < K) into y / logSoftmax, from row = the row's first
-// element. UNROLLED_LANE_STORES (set by row-by-invocation.wgsl and row-split.wgsl) picks four stores with
-// constant lane indices or a loop over lanes: the by-invocation kernels, which SwiftShader runs for rows of any
-// length, were 6-50% faster there with the four stores (through Dawn, forward at 4096 x 8 to 256 x 32768),
-// while the H100's workgroup kernels were 4-6% slower with them where they stash (4096 x 4096, 512 x 32768).
-fn y_store(row: u32, k: vec4u, v: vec4f) {
+// The lanes of block br that lie inside the row (k < K) into y / logSoftmax, from row = the row's first
+// element; br must hold an element of the row. UNROLLED_LANE_STORES (set by row-by-invocation.wgsl and
+// row-split.wgsl) picks four stores with constant lane indices and no branch (aliased_values) or a loop over
+// lanes with a branch each: the by-invocation kernels, which SwiftShader runs for rows of any length, were
+// 6-50% faster there with four stores (through Dawn, forward at 4096 x 8 to 256 x 32768), while the H100's
+// workgroup kernels were 4-6% slower with them where they stash (4096 x 4096, 512 x 32768).
+fn y_store(row: u32, br: u32, lead: u32, v: vec4f) {
   if (UNROLLED_LANE_STORES) {
-    let inside = k < vec4u(params.k);
-    if (inside.x) { y_out[row + k.x] = v.x; }
-    if (inside.y) { y_out[row + k.y] = v.y; }
-    if (inside.z) { y_out[row + k.z] = v.z; }
-    if (inside.w) { y_out[row + k.w] = v.w; }
+    let at = vec4u(row) + load_k(br, lead);
+    let w = aliased_values(v, br, lead);
+    y_out[at.x] = w.x;
+    y_out[at.y] = w.y;
+    y_out[at.z] = w.z;
+    y_out[at.w] = w.w;
   } else {
+    let k = lane_k(br, lead);
     for (var lane = 0u; lane < 4u; lane++) {
       if (k[lane] < params.k) {
         y_out[row + k[lane]] = v[lane];
@@ -56,14 +58,16 @@ fn y_store(row: u32, k: vec4u, v: vec4f) {
   }
 }
 
-fn log_softmax_store(row: u32, k: vec4u, v: vec4f) {
+fn log_softmax_store(row: u32, br: u32, lead: u32, v: vec4f) {
   if (UNROLLED_LANE_STORES) {
-    let inside = k < vec4u(params.k);
-    if (inside.x) { log_softmax_out[row + k.x] = v.x; }
-    if (inside.y) { log_softmax_out[row + k.y] = v.y; }
-    if (inside.z) { log_softmax_out[row + k.z] = v.z; }
-    if (inside.w) { log_softmax_out[row + k.w] = v.w; }
+    let at = vec4u(row) + load_k(br, lead);
+    let w = aliased_values(v, br, lead);
+    log_softmax_out[at.x] = w.x;
+    log_softmax_out[at.y] = w.y;
+    log_softmax_out[at.z] = w.z;
+    log_softmax_out[at.w] = w.w;
   } else {
+    let k = lane_k(br, lead);
     for (var lane = 0u; lane < 4u; lane++) {
       if (k[lane] < params.k) {
         log_softmax_out[row + k[lane]] = v[lane];
@@ -99,9 +103,9 @@ fn write_lanes(x: Lanes, br: u32, lead: u32, out_row: u32, total: RowState, ln_s
     y = ls_out;
   }
   if (WRITE_Y) {
-    y_store(out_row, k, y);
+    y_store(out_row, br, lead, y);
   }
   if (WRITE_LOG_SOFTMAX) {
-    log_softmax_store(out_row, k, ls_out);
+    log_softmax_store(out_row, br, lead, ls_out);
   }
 }

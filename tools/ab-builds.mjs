@@ -1,0 +1,83 @@
+// A/B of two or more builds of the package on SwiftShader through Dawn in Node, for kernel changes too small
+// for wall time on this machine (two runs of one build differed by 4-11% there).
+//   node tools/ab-builds.mjs DIST_A DIST_B [...]   (each a copy of dist/ built from one version)
+//   env: OPS=ls,soft,hard,bwd,gumbel  SHAPE=RxK  OFFSET=stream offset  REPS=repetitions (default 21)
+// Each repetition runs every build once, in rotating order. Reported per build: wall ms and the on-CPU time of
+// SwiftShader's worker threads (named Thread<NN>; /proc schedstat), medians and minimums, each as the median of
+// per-repetition ratios to the first build (pairs close in time); the CPU time leaves out time spent waiting
+// for a core, and two copies of one build measured within 1% by it. Outputs are compared bit for bit with the
+// first build's ("differing").
+import fs from 'node:fs';
+import path from 'node:path';
+import { create, globals } from 'webgpu';
+
+const dists = process.argv.slice(2).map((d) => path.resolve(d));
+if (dists.length < 2) throw new Error('usage: node tools/ab-builds.mjs DIST_A DIST_B [...]');
+Object.assign(globalThis, globals);
+const gpu = create([]);
+const rts = [];
+for (const d of dists) rts.push(await (await import(path.join(d, 'index.js'))).createGumbel({ backend: 'webgpu', gpu }));
+const reps = Number(process.env.REPS ?? 21);
+const [R, K] = (process.env.SHAPE ?? '256x4096').split('x').map(Number);
+const n = R * K;
+const base = { tau: 0.7, seed: 7, offset: Number(process.env.OFFSET ?? 0) };
+const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.618) * 3);
+const logits = rts.map((rt) => rt.tensor(data, [R, K]));
+const ops = {
+  gumbel: (rt) => rt.gumbel([n], { seed: base.seed }),
+  soft: (rt, i) => rt.gumbelSoftmax(logits[i], { ...base, outputs: ['y'] }).then((o) => o.y),
+  hard: (rt, i) => rt.gumbelSoftmax(logits[i], { ...base, hard: true, outputs: ['y'] }).then((o) => o.y),
+  ls: (rt, i) => rt.gumbelSoftmax(logits[i], { ...base, outputs: ['logSoftmax'] }).then((o) => o.logSoftmax),
+  bwd: (rt, i) => rt.gumbelSoftmaxBackward({ ...base, logits: logits[i], dy: logits[i] }),
+};
+
+function workerCpuMs() {
+  let ns = 0;
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      if (fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith('Thread<')) {
+        ns += Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      }
+    } catch {} // a thread that ended meanwhile
+  }
+  return ns / 1e6;
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+for (const name of (process.env.OPS ?? 'ls,soft,hard,bwd').split(',')) {
+  const op = ops[name];
+  const outs = [];
+  for (let i = 0; i < rts.length; i++) {
+    const t = await op(rts[i], i);
+    outs.push(await t.read());
+    t.destroy();
+  }
+  const same = (a, b) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+  const differing = outs.map((o) => o.reduce((c, x, j) => c + (same(x, outs[0][j]) ? 0 : 1), 0));
+  const wall = rts.map(() => []);
+  const cpu = rts.map(() => []);
+  for (let r = 0; r < reps; r++) {
+    for (let j = 0; j < rts.length; j++) {
+      const i = (j + r) % rts.length;
+      const c0 = workerCpuMs();
+      const t0 = performance.now();
+      const t = await op(rts[i], i);
+      await rts[i].device.queue.onSubmittedWorkDone();
+      wall[i].push(performance.now() - t0);
+      cpu[i].push(workerCpuMs() - c0);
+      t.destroy();
+    }
+  }
+  const describe = (xs, i) => {
+    const ratio = i ? `, ratio ${median(xs[i].map((x, r) => x / xs[0][r])).toFixed(3)}` : '';
+    return `${median(xs[i]).toFixed(2)} (min ${Math.min(...xs[i]).toFixed(2)})${ratio}`;
+  };
+  console.log(`${name} ${R} x ${K}, offset ${base.offset}, ${reps} repetitions`);
+  for (let i = 0; i < rts.length; i++) {
+    console.log(`  ${dists[i]}: wall ms ${describe(wall, i)}; worker CPU ms ${describe(cpu, i)}; differing ${differing[i]} of ${n}`);
+  }
+}
+process.exit(0);
