@@ -78,7 +78,7 @@ function dispatchRows(
   const split = !byInvocation && ctx.rowSplit ? chooseRowSplit(rows, K) : WHOLE_ROWS;
   const bindings = { ...buffers, params: ctx.uniforms(spec, { ...params, chunks: split.chunks, chunk_blocks: split.chunkBlocks }) };
   if (byInvocation) {
-    const wg = invocationWorkgroupSize(K);
+    const wg = invocationWorkgroupSize(K, rows);
     const few = fewBlocks(K, firstLead, rows);
     ctx.dispatchGroups(encoder, spec, bindings, Math.ceil(rows / wg), { ...constants, WG: wg, SEGMENTED: Number(K > SHORT_K), FEW_BLOCKS: few });
     return;

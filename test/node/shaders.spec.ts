@@ -97,12 +97,14 @@ test('buffer size classes cover the request with at most 12.5% slack above 64 Ki
   }
 });
 
-test('rows take an invocation each when short, and long ones too with rowPerInvocation in dispatches of 4 rows or more', () => {
+test('rows take an invocation each when short, and long ones too with rowPerInvocation in dispatches of 4 rows or more; a small dispatch of short rows takes a workgroup that just covers it', () => {
   expect(rowsByInvocation(1, 64, false)).toBe(true);
   expect(rowsByInvocation(100000, 65, false)).toBe(false);
   expect(rowsByInvocation(4, 2 ** 20, true)).toBe(true);
   expect(rowsByInvocation(3, 65, true)).toBe(false); // most of a SIMD group would idle
-  expect([invocationWorkgroupSize(64), invocationWorkgroupSize(65)]).toEqual([64, 8]);
+  const cases: [number, number][] = [[64, 4096], [64, 14], [8, 1], [8, 5], [8, 33], [65, 3], [65, 4096]]; // [K, rows]
+  const sizes = cases.map(([K, rows]) => invocationWorkgroupSize(K, rows));
+  expect(sizes).toEqual([64, 16, 4, 8, 64, 8, 8]);
 });
 
 test('short rows keep v in registers when every row of the dispatch spans at most 4 Philox blocks', () => {
