@@ -14,8 +14,8 @@ const SEGMENT_BLOCKS: u32 = 64u;
 // 2.79 ms through Dawn).
 override SEGMENTED: bool = true;
 
-// Output stores with constant lane indices and no branch (softmax-outputs.wgsl, y_store): faster on SwiftShader, which
-// runs these kernels for rows of any length.
+// Output stores with constant lane indices and no branch (softmax-outputs.wgsl, y_store): faster on
+// SwiftShader, which runs these kernels for rows of any length.
 const UNROLLED_LANE_STORES: bool = true;
 
 fn fold_row(row: RowSetup, logit_row: u32, data_row: u32) -> RowState {
