@@ -1,5 +1,6 @@
 // A/B of two or more builds of the package on SwiftShader through Dawn in Node, for kernel changes too small
 // for wall time on this machine (two runs of one build differed by 4-11% there).
+//   LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json \
 //   node tools/ab-builds.mjs DIST_A DIST_B [...]   (each a copy of dist/ built from one version)
 //   env: OPS=ls,soft,hard,bwd,gumbel  SHAPE=RxK  OFFSET=stream offset  REPS=repetitions (default 21)
 // Each repetition runs every build once, in rotating order. Reported per build: wall ms and the on-CPU time of
