@@ -1,7 +1,7 @@
 // Philox4x32-10 (Salmon et al., SC'11), bit-exact with Random123's philox4x32_R(10, ctr, key).
 // WGSL has neither 64-bit integers nor mulhi, so the 32x32 -> 64 product is built from 16-bit limbs
-// (mulhilo32) or, where the host sets PHILOX_FLOAT_PRODUCTS, from f32 arithmetic (mulhilo32_float): the same
-// words either way.
+// (mulhilo32, and mulhilo32_m0 for M0) or, where the host sets PHILOX_FLOAT_PRODUCTS, from f32 arithmetic
+// (mulhilo32_float): the same words either way.
 
 const PHILOX_M0: u32 = 0xD2511F53u;
 const PHILOX_M1: u32 = 0xCD9E8D57u;
@@ -18,6 +18,19 @@ fn mulhilo32(a: u32, b: u32) -> vec2u {
   let t = al * bh + ((al * bl) >> 16u);
   let u = ah * bl + (t & 0xFFFFu);
   return vec2u(ah * bh + (t >> 16u) + (u >> 16u), a * b);
+}
+
+// mulhilo32(PHILOX_M0, a) in 12 operations rather than 15 (Philox 0.89x on an H200). With a's limbs al, ah and
+// M0's bl, bh: bl + bh < 2^16, so the middle sum ah * bl + al * bh + (al * bl >> 16) is below
+// (2^16 - 1) * (bl + bh + 1) <= (2^16 - 1) * 2^16 and needs no carry of its own. M1's limbs sum to more.
+const_assert (PHILOX_M0 >> 16u) + (PHILOX_M0 & 0xFFFFu) < 65536u;
+fn mulhilo32_m0(a: u32) -> vec2u {
+  let al = a & 0xFFFFu;
+  let ah = a >> 16u;
+  let bl = PHILOX_M0 & 0xFFFFu;
+  let bh = PHILOX_M0 >> 16u;
+  let s = ah * bl + al * bh + ((al * bl) >> 16u);
+  return vec2u(ah * bh + (s >> 16u), a * PHILOX_M0);
 }
 
 // Set by the host on adapters that run on the CPU (CreateOptions.philoxFloatProducts): SwiftShader's Subzero
@@ -57,7 +70,7 @@ fn philox_round(c: vec4u, k: vec2u) -> vec4u {
     p0 = mulhilo32_float(c.x, PHILOX_M0, PHILOX_M0_HI, PHILOX_M0_LO_F, PHILOX_M0_F);
     p1 = mulhilo32_float(c.z, PHILOX_M1, PHILOX_M1_HI, PHILOX_M1_LO_F, PHILOX_M1_F);
   } else {
-    p0 = mulhilo32(PHILOX_M0, c.x);
+    p0 = mulhilo32_m0(c.x);
     p1 = mulhilo32(PHILOX_M1, c.z);
   }
   return vec4u(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y);

@@ -1,5 +1,6 @@
-// Test-only kernel: both ways shaders/philox.wgsl forms a Philox product (mulhilo32 and mulhilo32_float), for
-// caller-given words and both multipliers, to compare with exact 64-bit products.
+// Test-only kernel: both ways shaders/philox.wgsl forms a Philox product (by limbs: mulhilo32_m0 for M0 and
+// mulhilo32 for M1; by floats: mulhilo32_float), for caller-given words and both multipliers, to compare with
+// exact 64-bit products.
 //!include ../../shaders/philox.wgsl
 
 @group(0) @binding(0) var<storage, read> input: array<u32>;        // words a
@@ -12,7 +13,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     return;
   }
   let a = input[i];
-  let by_limbs_0 = mulhilo32(PHILOX_M0, a);
+  let by_limbs_0 = mulhilo32_m0(a);
   let by_limbs_1 = mulhilo32(PHILOX_M1, a);
   let by_floats_0 = mulhilo32_float(a, PHILOX_M0, PHILOX_M0_HI, PHILOX_M0_LO_F, PHILOX_M0_F);
   let by_floats_1 = mulhilo32_float(a, PHILOX_M1, PHILOX_M1_HI, PHILOX_M1_LO_F, PHILOX_M1_F);
