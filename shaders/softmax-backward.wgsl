@@ -25,8 +25,8 @@ fn stash_store(x: Lanes, br: u32, lead: u32, logit_row: u32) {
 }
 
 // The lanes of block br inside the row (k < K) into dLogits, stored or added, from row = the row's first
-// element; UNROLLED_LANE_STORES as in softmax-outputs.wgsl (an addition keeps a branch per lane: aliased lanes
-// would add twice).
+// element; UNROLLED_LANE_STORES and the plain stores of whole blocks as in softmax-outputs.wgsl (an addition
+// keeps a branch per lane where UNROLLED_LANE_STORES: aliased lanes would add twice).
 fn d_logits_store(row: u32, br: u32, lead: u32, v: vec4f) {
   if (UNROLLED_LANE_STORES) {
     let at = vec4u(row) + load_k(br, lead);
@@ -37,9 +37,17 @@ fn d_logits_store(row: u32, br: u32, lead: u32, v: vec4f) {
     d_logits[at.w] = w.w;
   } else {
     let k = lane_k(br, lead);
-    for (var lane = 0u; lane < 4u; lane++) {
-      if (k[lane] < params.k) {
-        d_logits[row + k[lane]] = v[lane];
+    if (all(k < vec4u(params.k))) {
+      let at = vec4u(row) + k;
+      d_logits[at.x] = v.x;
+      d_logits[at.y] = v.y;
+      d_logits[at.z] = v.z;
+      d_logits[at.w] = v.w;
+    } else {
+      for (var lane = 0u; lane < 4u; lane++) {
+        if (k[lane] < params.k) {
+          d_logits[row + k[lane]] = v[lane];
+        }
       }
     }
   }
@@ -53,9 +61,17 @@ fn d_logits_add(row: u32, k: vec4u, v: vec4f) {
     if (inside.z) { d_logits[row + k.z] += v.z; }
     if (inside.w) { d_logits[row + k.w] += v.w; }
   } else {
-    for (var lane = 0u; lane < 4u; lane++) {
-      if (k[lane] < params.k) {
-        d_logits[row + k[lane]] += v[lane];
+    if (all(k < vec4u(params.k))) {
+      let at = vec4u(row) + k;
+      d_logits[at.x] += v.x;
+      d_logits[at.y] += v.y;
+      d_logits[at.z] += v.z;
+      d_logits[at.w] += v.w;
+    } else {
+      for (var lane = 0u; lane < 4u; lane++) {
+        if (k[lane] < params.k) {
+          d_logits[row + k[lane]] += v[lane];
+        }
       }
     }
   }
