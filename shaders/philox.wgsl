@@ -3,8 +3,11 @@
 // (mulhilo32, and mulhilo32_m0 for M0) or, where the host sets PHILOX_FLOAT_PRODUCTS, from f32 arithmetic
 // (mulhilo32_float): the same words either way.
 
-const PHILOX_M0: u32 = 0xD2511F53u;
-const PHILOX_M1: u32 = 0xCD9E8D57u;
+// The multipliers also as abstract integers, with which constant expressions can compute past 32 bits.
+const PHILOX_M0_INT = 0xD2511F53;
+const PHILOX_M1_INT = 0xCD9E8D57;
+const PHILOX_M0: u32 = PHILOX_M0_INT;
+const PHILOX_M1: u32 = PHILOX_M1_INT;
 const PHILOX_W0: u32 = 0x9E3779B9u;
 const PHILOX_W1: u32 = 0xBB67AE85u;
 
@@ -38,37 +41,52 @@ fn mulhilo32_m0(a: u32) -> vec2u {
 // mulhilo32_float needs none.
 override PHILOX_FLOAT_PRODUCTS: bool = false;
 
-// (high word, low word) of a * m for a constant m = mh * 2^16 + ml, shift-free. With A = a - 2^32 [a >= 2^31]
-// = ah * 2^16 + al (ah signed), A * m / 2^32 = ah * mh + y where y = ah * ml / 2^16 + al * m / 2^32, and the
-// fraction of y is lo / 2^32 exactly (lo = a * m mod 2^32). So floor(y) = round(y - lo / 2^32), which needs y
-// only to within 1/2 (the f32 roundings below stay under 2^-5), and hi = ah * mh + floor(y) + m [a >= 2^31].
-// ml_f = ml / 2^32 exactly, m_f = m / 2^32 rounded to f32.
-fn mulhilo32_float(a: u32, m: u32, mh: u32, ml_f: f32, m_f: f32) -> vec2u {
-  let lo = a * m;
-  let ah_2p16 = f32(bitcast<i32>(a & 0xFFFF0000u)); // ah * 2^16: 16 significant bits, exact
-  let al = f32(bitcast<i32>(a & 0xFFFFu)); // signed conversions: one cvtdq2ps each on SwiftShader
-  let y = ah_2p16 * ml_f + al * m_f;
-  // lo read as an i32 is lo - 2^32 when lo >= 2^31, so r is floor(y) + 1 then.
-  let r = y - f32(bitcast<i32>(lo)) * (1.0 / 4294967296.0);
-  // Adding 1.5 * 2^23 to a float within 2^22 of zero rounds it to the integer held in the significand's low bits.
-  let floor_y = bitcast<u32>(r + 12582912.0) - 0x4B400000u - select(0u, 1u, bitcast<i32>(lo) < 0);
-  let ah = bitcast<u32>(ah_2p16 * (1.0 / 65536.0) + 12582912.0) - 0x4B400000u;
-  return vec2u(ah * mh + floor_y + select(0u, m, bitcast<i32>(a) < 0), lo);
+// The constants of mulhilo32_float for one multiplier m = mh * 2^16 + ml: ml_f = ml / 2^32 exactly, m_f =
+// m / 2^32 rounded to f32, and bias = (m - 1) / 2 - 0x4B400000 * (mh + 1) mod 2^32 (below).
+struct FloatProduct {
+  m: u32,
+  mh: u32,
+  ml_f: f32,
+  m_f: f32,
+  bias: u32,
 }
 
-const PHILOX_M0_HI: u32 = PHILOX_M0 >> 16u;
-const PHILOX_M1_HI: u32 = PHILOX_M1 >> 16u;
-const PHILOX_M0_LO_F: f32 = f32(PHILOX_M0 & 0xFFFFu) / 4294967296.0;
-const PHILOX_M1_LO_F: f32 = f32(PHILOX_M1 & 0xFFFFu) / 4294967296.0;
-const PHILOX_M0_F: f32 = f32(PHILOX_M0) / 4294967296.0;
-const PHILOX_M1_F: f32 = f32(PHILOX_M1) / 4294967296.0;
+// The bias is computed in abstract integers (WGSL rejects u32 constant expressions that wrap): the expression
+// is negative, so its remainder by 2^32 plus 2^32 is the u32 wanted.
+const PHILOX_M0_FLOAT = FloatProduct(
+  PHILOX_M0, PHILOX_M0 >> 16u, f32(PHILOX_M0 & 0xFFFFu) / 4294967296.0, f32(PHILOX_M0) / 4294967296.0,
+  u32(((PHILOX_M0_INT >> 1) - 0x4B400000 * ((PHILOX_M0_INT >> 16) + 1)) % 0x100000000 + 0x100000000),
+);
+const PHILOX_M1_FLOAT = FloatProduct(
+  PHILOX_M1, PHILOX_M1 >> 16u, f32(PHILOX_M1 & 0xFFFFu) / 4294967296.0, f32(PHILOX_M1) / 4294967296.0,
+  u32(((PHILOX_M1_INT >> 1) - 0x4B400000 * ((PHILOX_M1_INT >> 16) + 1)) % 0x100000000 + 0x100000000),
+);
+
+// (high word, low word) of a * m for a constant odd m, shift-free and select-free. With a = A + 2^31,
+// A = ah * 2^16 + al (ah signed, from a ^ 2^31 read as an i32): a * m / 2^32 = ah * mh + (m - 1) / 2 + y + 1/2
+// where y = ah * ml / 2^16 + al * m / 2^32, and the fraction of y + 1/2 is lo / 2^32 exactly (lo = a * m mod
+// 2^32). So floor(y + 1/2) = round(y + 1/2 - lo / 2^32) = round(y - (lo - 2^31) / 2^32), with lo - 2^31 also
+// from lo ^ 2^31 read as an i32; it needs y only to within 1/2 (the f32 roundings below stay under 2^-5). Then
+// hi = ah * mh + (m - 1) / 2 + floor(y + 1/2). Signed conversions: one cvtdq2ps each on SwiftShader.
+fn mulhilo32_float(a: u32, p: FloatProduct) -> vec2u {
+  let lo = a * p.m;
+  let ah_2p16 = f32(bitcast<i32>((a ^ 0x80000000u) & 0xFFFF0000u)); // ah * 2^16: 16 significant bits, exact
+  let al = f32(bitcast<i32>(a & 0xFFFFu));
+  let y = ah_2p16 * p.ml_f + al * p.m_f;
+  let r = y - f32(bitcast<i32>(lo ^ 0x80000000u)) * (1.0 / 4294967296.0);
+  // Adding 1.5 * 2^23 to a float within 2^22 of zero rounds it to the integer held in the significand's low
+  // bits: 0x4B400000 + that integer, an offset that p.bias takes back out.
+  let floor_bits = bitcast<u32>(r + 12582912.0);
+  let ah_bits = bitcast<u32>(ah_2p16 * (1.0 / 65536.0) + 12582912.0);
+  return vec2u(ah_bits * p.mh + floor_bits + p.bias, lo);
+}
 
 fn philox_round(c: vec4u, k: vec2u) -> vec4u {
   var p0: vec2u;
   var p1: vec2u;
   if (PHILOX_FLOAT_PRODUCTS) {
-    p0 = mulhilo32_float(c.x, PHILOX_M0, PHILOX_M0_HI, PHILOX_M0_LO_F, PHILOX_M0_F);
-    p1 = mulhilo32_float(c.z, PHILOX_M1, PHILOX_M1_HI, PHILOX_M1_LO_F, PHILOX_M1_F);
+    p0 = mulhilo32_float(c.x, PHILOX_M0_FLOAT);
+    p1 = mulhilo32_float(c.z, PHILOX_M1_FLOAT);
   } else {
     p0 = mulhilo32_m0(c.x);
     p1 = mulhilo32(PHILOX_M1, c.z);

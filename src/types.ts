@@ -133,8 +133,8 @@ export interface CreateOptions {
    * shifts: the same words, bit for bit. Default: true on adapters that run on the CPU (SwiftShader), whose
    * Subzero code generator runs every vector shift one lane at a time (through Dawn here, every op at
    * 256 x 32768 took 17-26% less time with it; README "Choices measured"), false elsewhere, where a shift is
-   * one instruction and the f32 form adds conversions (on an NVIDIA H200 Philox alone took 1.38x the time with
-   * it, the forward soft 1.04-1.18x). Checked at creation, once per device:
+   * one instruction and the f32 form adds conversions (on an NVIDIA H200 its earlier form took Philox alone
+   * 1.38x the time, the forward soft 1.04-1.18x). Checked at creation, once per device:
    * 16384 words drawn with the f32 form are compared with the CPU backend's; where any differ, the kernels take
    * limbs (usesPhiloxFloatProducts false) by default, and createGumbel rejects when this option is true.
    */

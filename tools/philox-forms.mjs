@@ -21,8 +21,8 @@ const philox = readFileSync(new URL('../shaders/philox.wgsl', import.meta.url), 
 
 // shaders/philox.wgsl's product forms for each multiplier, and a stand-in that is not exact (`bound`).
 const FORMS = `
-fn float0(a: u32) -> vec2u { return mulhilo32_float(a, PHILOX_M0, PHILOX_M0_HI, PHILOX_M0_LO_F, PHILOX_M0_F); }
-fn float1(a: u32) -> vec2u { return mulhilo32_float(a, PHILOX_M1, PHILOX_M1_HI, PHILOX_M1_LO_F, PHILOX_M1_F); }
+fn float0(a: u32) -> vec2u { return mulhilo32_float(a, PHILOX_M0_FLOAT); }
+fn float1(a: u32) -> vec2u { return mulhilo32_float(a, PHILOX_M1_FLOAT); }
 fn limbs0(a: u32) -> vec2u { return mulhilo32(PHILOX_M0, a); }
 fn limbs1(a: u32) -> vec2u { return mulhilo32(PHILOX_M1, a); }
 // Not exact: the low word and a stand-in high word, to bound what the rest of Philox costs.

@@ -108,7 +108,7 @@ test('the f32 products are checked at creation, once per device: where they err,
     let patched = 0;
     let modules = 0;
     device.createShaderModule = (descriptor) => {
-      const code = descriptor.code.replace('let y = ah_2p16 * ml_f + al * m_f;', 'let y = ah_2p16 * ml_f + al * m_f + select(0.0, 1.0, (lo & 1023u) == 0u);');
+      const code = descriptor.code.replace('let y = ah_2p16 * p.ml_f + al * p.m_f;', 'let y = ah_2p16 * p.ml_f + al * p.m_f + select(0.0, 1.0, (lo & 1023u) == 0u);');
       if (code !== descriptor.code) patched++;
       modules++;
       return createShaderModule({ ...descriptor, code });

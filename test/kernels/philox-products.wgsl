@@ -15,8 +15,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let a = input[i];
   let by_limbs_0 = mulhilo32_m0(a);
   let by_limbs_1 = mulhilo32(PHILOX_M1, a);
-  let by_floats_0 = mulhilo32_float(a, PHILOX_M0, PHILOX_M0_HI, PHILOX_M0_LO_F, PHILOX_M0_F);
-  let by_floats_1 = mulhilo32_float(a, PHILOX_M1, PHILOX_M1_HI, PHILOX_M1_LO_F, PHILOX_M1_F);
+  let by_floats_0 = mulhilo32_float(a, PHILOX_M0_FLOAT);
+  let by_floats_1 = mulhilo32_float(a, PHILOX_M1_FLOAT);
   let words = array<vec2u, 4>(by_limbs_0, by_limbs_1, by_floats_0, by_floats_1);
   for (var j = 0u; j < 4u; j++) {
     output[8u * i + 2u * j] = words[j].x;
