@@ -187,7 +187,7 @@ const WARM_REP_MS = 20;
  * `gpu` ({ timer, busy }) times GPU work: timestamps where the adapter has them, clocks kept up by busy();
  * null for CPU work. Returns one result per function.
  */
-async function timeTurns(fns, reps, gpu) {
+export async function timeTurns(fns, reps, gpu) {
   await gpu?.busy(WARM_START_MS);
   for (let i = 0; i < 2; i++) for (const fn of fns) await fn(i);
   const wall = fns.map(() => []);
@@ -224,13 +224,17 @@ async function timeCpuTurns(fns, n, reps) {
   return ts.map((t) => ({ ...t, median: t.median / calls, min: t.min / calls, max: t.max / calls, callsPerRep: calls }));
 }
 
-function dispatchOnce(device, pipeline, buffers, groups) {
+/**
+ * Submits one dispatch of `groups` workgroups over `buffers` (bindings 0, 1, ... of group 0), folded into 2-D
+ * past 65535 as src/gpu/kernels.ts folds the package's: x * y covers groups with fewer than y extra.
+ */
+export function dispatchOnce(device, pipeline, buffers, groups) {
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
-  const x = Math.min(groups, 65535);
-  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  const y = Math.ceil(groups / 65535);
+  pass.dispatchWorkgroups(Math.ceil(groups / y), y);
   pass.end();
   device.queue.submit([encoder.finish()]);
 }

@@ -5,10 +5,10 @@
 // Each timed kernel runs one Philox block per invocation (the package's kernels do the same) and stores the xor
 // of its four words, so it is bound by the arithmetic rather than by memory (or, with 4, all four words). GPU
 // ms from timestamp queries where the adapter has them (else wall ms), forms taking turns, clocks kept up
-// (bench/bench-core.mjs).
+// (bench/bench-core.mjs's timeTurns, as in `npm run bench`).
 import { readFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';
-import { makeClockWarmer, makeGpuTimer } from '../bench/bench-core.mjs';
+import { dispatchOnce, makeClockWarmer, makeGpuTimer, timeTurns } from '../bench/bench-core.mjs';
 
 Object.assign(globalThis, globals);
 const gpu = create(['disable-dawn-features=timestamp_quantization']);
@@ -42,8 +42,6 @@ const VARIANTS = {
 const compute = (code) =>
   device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: `${philox}\n${FORMS}\n${code}` }), entryPoint: 'main' } });
 const buffer = (size, usage) => device.createBuffer({ size, usage: usage | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-const bind = (pipeline, buffers) =>
-  device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b } })) });
 async function readU32(src, size) {
   const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const encoder = device.createCommandEncoder();
@@ -53,16 +51,6 @@ async function readU32(src, size) {
   const out = new Uint32Array(staging.getMappedRange().slice(0));
   staging.destroy();
   return out;
-}
-function run(pipeline, groups, buffers) {
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bind(pipeline, buffers));
-  const y = Math.ceil(groups / 65535); // folded as the package does (src/gpu/kernels.ts), no extra workgroups
-  pass.dispatchWorkgroups(Math.ceil(groups / y), y);
-  pass.end();
-  device.queue.submit([encoder.finish()]);
 }
 
 // 1. Exact forms against the limbs, word by word: mismatches and the lowest mismatching word per form.
@@ -87,7 +75,7 @@ const t0 = performance.now();
 for (let first = 0; first < words; first += CHUNK) {
   const uniform = buffer(4, GPUBufferUsage.UNIFORM);
   device.queue.writeBuffer(uniform, 0, new Uint32Array([first]));
-  run(checkPipeline, Math.ceil(Math.min(CHUNK, words - first) / PER_INVOCATION / 64), [uniform, result]);
+  dispatchOnce(device, checkPipeline, [uniform, result], Math.ceil(Math.min(CHUNK, words - first) / PER_INVOCATION / 64));
   await device.queue.onSubmittedWorkDone();
 }
 const found = await readU32(result, 8 * checks.length);
@@ -121,32 +109,27 @@ const outs = {};
 const pipelines = Object.fromEntries(Object.entries(VARIANTS).map(([name, forms]) => [name, compute(timeCode(forms))]));
 for (const name of Object.keys(VARIANTS)) outs[name] = buffer(4 * stored * blocks, GPUBufferUsage.STORAGE);
 const groups = Math.ceil(blocks / 256);
-for (const name of Object.keys(VARIANTS)) run(pipelines[name], groups, [outs[name]]);
-const want = await readU32(outs.limbs, 4 * stored * blocks);
+const names = Object.keys(VARIANTS);
 const timer = makeGpuTimer(device);
-const busy = makeClockWarmer(device);
 const reps = 15;
-const times = Object.fromEntries(Object.keys(VARIANTS).map((n) => [n, []]));
-await busy(300);
-for (let r = 0; r < reps; r++) {
-  for (const name of Object.keys(VARIANTS)) {
-    await busy(20);
-    timer?.start();
-    const w0 = performance.now();
-    run(pipelines[name], groups, [outs[name]]);
+const timed = await timeTurns(
+  names.map((name) => async () => {
+    dispatchOnce(device, pipelines[name], [outs[name]], groups);
     await device.queue.onSubmittedWorkDone();
-    const wall = performance.now() - w0;
-    times[name].push(timer ? await timer.stop() : wall);
-  }
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  }),
+  reps,
+  { timer, busy: makeClockWarmer(device) },
+);
+const want = await readU32(outs.limbs, 4 * stored * blocks);
+// GPU ms where there are timestamps, else wall ms: median, min, max.
+const summary = ({ gpu, gpuEach, median, min, max }) => (gpuEach ? [gpu, Math.min(...gpuEach), Math.max(...gpuEach)] : [median, min, max]);
 console.log(`Philox4x32-10, ${blocks} blocks (${4 * blocks} words, ${stored} stored per block), ${timer ? 'GPU' : 'wall'} ms, median of ${reps} (min-max):`);
-const base = median(times.limbs);
-for (const name of Object.keys(VARIANTS)) {
+const base = summary(timed[0])[0];
+for (const [j, name] of names.entries()) {
   const got = await readU32(outs[name], 4 * stored * blocks);
   let differing = 0;
   for (let i = 0; i < stored * blocks; i++) if (got[i] !== want[i]) differing++;
-  const m = median(times[name]);
-  console.log(`  ${name.padEnd(11)} ${m.toFixed(4)} (${Math.min(...times[name]).toFixed(4)}-${Math.max(...times[name]).toFixed(4)}), ${(m / base).toFixed(3)}x limbs; ${differing} of ${stored * blocks} words stored differ from limbs`);
+  const [m, lo, hi] = summary(timed[j]);
+  console.log(`  ${name.padEnd(11)} ${m.toFixed(4)} (${lo.toFixed(4)}-${hi.toFixed(4)}), ${(m / base).toFixed(3)}x limbs; ${differing} of ${stored * blocks} words stored differ from limbs`);
 }
 process.exit(0);
