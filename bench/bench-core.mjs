@@ -174,7 +174,8 @@ export function makeClockWarmer(device) {
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle value (for an even count, the upper of the two middle ones). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** GPU time of the busy spell before a kernel's warm-ups, and before each timed repetition (ms of wall-clock). */
 const WARM_START_MS = 300;

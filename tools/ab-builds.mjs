@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { create, globals } from 'webgpu';
-import { makeClockWarmer, makeGpuTimer } from '../bench/bench-core.mjs';
+import { makeClockWarmer, makeGpuTimer, median } from '../bench/bench-core.mjs';
 
 const dists = process.argv.slice(2).map((d) => path.resolve(d));
 if (dists.length < 2) throw new Error('usage: node tools/ab-builds.mjs DIST_A DIST_B [...]');
@@ -58,10 +58,6 @@ function workerCpuMs() {
   }
   return ns / 1e6;
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 for (const name of (process.env.OPS ?? 'ls,soft,hard,bwd').split(',')) {
   const op = ops[name];
