@@ -9,8 +9,8 @@ function wgslKernels(): Plugin {
     load(id) {
       if (!id.endsWith('.wgsl')) return null;
       const spec = loadKernel(dirname(id), basename(id, '.wgsl'));
-      // Rebuild when an included piece changes, not only the kernel file.
-      for (const line of spec.code.matchAll(/^\/\/ ---- (\S+)$/gm)) this.addWatchFile(`${dirname(id)}/${line[1]}`);
+      // Rebuild when an included piece changes, not only the kernel file (each piece's header names its file first).
+      for (const line of spec.code.matchAll(/^\/\/ ---- (\S+)/gm)) this.addWatchFile(`${dirname(id)}/${line[1]}`);
       return `export default ${JSON.stringify(spec)};`;
     },
   };

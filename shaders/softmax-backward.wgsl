@@ -24,35 +24,12 @@ fn stash_store(x: Lanes, br: u32, lead: u32, logit_row: u32) {
   d_logits_store(logit_row, br, lead, v_to_store(x));
 }
 
-// The lanes of block br inside the row (k < K) into dLogits, stored or added, from row = the row's first
-// element; UNROLLED_LANE_STORES and the plain stores of whole blocks as in softmax-outputs.wgsl (an addition
-// keeps a branch per lane where UNROLLED_LANE_STORES: aliased lanes would add twice).
-fn d_logits_store(row: u32, br: u32, lead: u32, v: vec4f) {
-  if (UNROLLED_LANE_STORES) {
-    let at = vec4u(row) + load_k(br, lead);
-    let w = aliased_values(v, br, lead);
-    d_logits[at.x] = w.x;
-    d_logits[at.y] = w.y;
-    d_logits[at.z] = w.z;
-    d_logits[at.w] = w.w;
-  } else {
-    let k = lane_k(br, lead);
-    if (all(k < vec4u(params.k))) {
-      let at = vec4u(row) + k;
-      d_logits[at.x] = v.x;
-      d_logits[at.y] = v.y;
-      d_logits[at.z] = v.z;
-      d_logits[at.w] = v.w;
-    } else {
-      for (var lane = 0u; lane < 4u; lane++) {
-        if (k[lane] < params.k) {
-          d_logits[row + k[lane]] = v[lane];
-        }
-      }
-    }
-  }
-}
+// d_logits_store: the lanes of block br inside the row into dLogits (lane-store.wgsl).
+//!instance lane-store.wgsl STORE_FN=d_logits_store STORE_OUT=d_logits
 
+// The lanes of block br inside the row (k < K) added to dLogits, from row = the row's first element, with
+// UNROLLED_LANE_STORES and the plain stores of whole blocks as in lane-store.wgsl (an addition keeps a branch
+// per lane where UNROLLED_LANE_STORES: aliased lanes would add twice).
 fn d_logits_add(row: u32, k: vec4u, v: vec4f) {
   if (UNROLLED_LANE_STORES) {
     let inside = k < vec4u(params.k);

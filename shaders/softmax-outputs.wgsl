@@ -34,66 +34,9 @@ fn stash_store(x: Lanes, br: u32, lead: u32, out_row: u32) {
   }
 }
 
-// The lanes of block br that lie inside the row (k < K) into y / logSoftmax, from row = the row's first
-// element; br must hold an element of the row. UNROLLED_LANE_STORES (set by row-by-invocation.wgsl and
-// row-split.wgsl) picks four stores with constant lane indices and no branch (aliased_values), or four plain
-// stores where the block lies wholly inside the row and a loop over lanes with a branch each where it does
-// not (a row's first and last blocks). The by-invocation kernels, which SwiftShader runs for rows of any
-// length, were 6-50% faster there with the aliased stores (through Dawn, forward at 4096 x 8 to 256 x 32768),
-// while the H100's workgroup kernels were 4-6% slower with them where they stash (4096 x 4096, 512 x 32768)
-// than with the loop alone. The plain stores for whole blocks took the workgroup kernels on an H200 from 0.156
-// to 0.135 ms (forward soft, 512 x 32768) and from 0.222 to 0.174 (64 x 262144), bit-identical.
-fn y_store(row: u32, br: u32, lead: u32, v: vec4f) {
-  if (UNROLLED_LANE_STORES) {
-    let at = vec4u(row) + load_k(br, lead);
-    let w = aliased_values(v, br, lead);
-    y_out[at.x] = w.x;
-    y_out[at.y] = w.y;
-    y_out[at.z] = w.z;
-    y_out[at.w] = w.w;
-  } else {
-    let k = lane_k(br, lead);
-    if (all(k < vec4u(params.k))) {
-      let at = vec4u(row) + k;
-      y_out[at.x] = v.x;
-      y_out[at.y] = v.y;
-      y_out[at.z] = v.z;
-      y_out[at.w] = v.w;
-    } else {
-      for (var lane = 0u; lane < 4u; lane++) {
-        if (k[lane] < params.k) {
-          y_out[row + k[lane]] = v[lane];
-        }
-      }
-    }
-  }
-}
-
-fn log_softmax_store(row: u32, br: u32, lead: u32, v: vec4f) {
-  if (UNROLLED_LANE_STORES) {
-    let at = vec4u(row) + load_k(br, lead);
-    let w = aliased_values(v, br, lead);
-    log_softmax_out[at.x] = w.x;
-    log_softmax_out[at.y] = w.y;
-    log_softmax_out[at.z] = w.z;
-    log_softmax_out[at.w] = w.w;
-  } else {
-    let k = lane_k(br, lead);
-    if (all(k < vec4u(params.k))) {
-      let at = vec4u(row) + k;
-      log_softmax_out[at.x] = v.x;
-      log_softmax_out[at.y] = v.y;
-      log_softmax_out[at.z] = v.z;
-      log_softmax_out[at.w] = v.w;
-    } else {
-      for (var lane = 0u; lane < 4u; lane++) {
-        if (k[lane] < params.k) {
-          log_softmax_out[row + k[lane]] = v[lane];
-        }
-      }
-    }
-  }
-}
+// y_store and log_softmax_store: the lanes of block br inside the row into y / logSoftmax (lane-store.wgsl).
+//!instance lane-store.wgsl STORE_FN=y_store STORE_OUT=y_out
+//!instance lane-store.wgsl STORE_FN=log_softmax_store STORE_OUT=log_softmax_out
 
 // Read by the invocation that stored the block, so no barrier is needed.
 fn stash_load(br: u32, lead: u32, out_row: u32) -> Lanes {

@@ -6,6 +6,8 @@ import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
 import type { BindingSpec, KernelSpec, ParamField, ParamType } from '../src/gpu/kernel-spec.js';
 
 const INCLUDE = /^\/\/!include\s+(\S+)\s*$/;
+// `//!instance piece.wgsl NAME=name ...`: the piece with each whole word NAME replaced by name (a template).
+const INSTANCE = /^\/\/!instance\s+(\S+)((?:\s+\w+=\w+)+)\s*$/;
 const DIRECTIVE = /^(enable|requires|diagnostic)\s/; // must precede every declaration of the module
 const PARAM_TYPES: readonly string[] = ['u32', 'i32', 'f32', 'vec2u', 'vec4u', 'vec2f', 'vec4f'];
 const ALIASES: Record<string, string> = {
@@ -17,23 +19,34 @@ const ALIASES: Record<string, string> = {
 
 /**
  * The file with every `//!include piece.wgsl` replaced by that piece (recursively, each piece once, first use
- * first), and directives such as `enable subgroups;` hoisted to the top.
+ * first), every `//!instance piece.wgsl NAME=name ...` by the piece with those words renamed (once per piece
+ * and renaming), and directives such as `enable subgroups;` hoisted to the top.
  */
 export function composeWgsl(dir: string, file: string): string {
   const seen = new Set<string>();
   const directives = new Set<string>();
   const parts: string[] = [];
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
-    seen.add(name);
+  const visit = (name: string, renames: [string, string][] = []): void => {
+    const key = [name, ...renames.map((r) => r.join('='))].join(' ');
+    if (seen.has(key)) return;
+    seen.add(key);
+    let text = readFileSync(join(dir, name), 'utf8');
+    for (const [from, to] of renames) {
+      const word = new RegExp(`\\b${from}\\b`, 'g');
+      if (!word.test(text)) throw new Error(`shaders/${name}: //!instance renames ${from}, which it does not contain`);
+      text = text.replace(word, to);
+    }
     const body: string[] = [];
-    for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
-      const m = INCLUDE.exec(line);
-      if (m) visit(m[1]!);
+    for (const line of text.split('\n')) {
+      const include = INCLUDE.exec(line);
+      const instance = INSTANCE.exec(line);
+      if (include) visit(include[1]!);
+      else if (instance) visit(instance[1]!, instance[2]!.trim().split(/\s+/).map((r) => r.split('=') as [string, string]));
+      else if (line.startsWith('//!')) throw new Error(`shaders/${name}: unknown directive ${line}`);
       else if (DIRECTIVE.test(line)) directives.add(line.trim());
       else body.push(line);
     }
-    parts.push(`// ---- ${name}\n${body.join('\n').trim()}\n`);
+    parts.push(`// ---- ${key}\n${body.join('\n').trim()}\n`);
   };
   visit(file);
   return [...directives, ...parts].join('\n');

@@ -1,5 +1,7 @@
 // Every shader parses, and TypeScript cannot bind a kernel differently from what its WGSL declares.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { checkBindingNames, foldDispatch, packParams } from '../../src/gpu/kernels.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
@@ -21,7 +23,7 @@ for (const name of kernels) {
     expect(spec.entryPoint).toBe('main');
     expect(spec.workgroupSize).toBeGreaterThan(0);
     expect(spec.bindings.length).toBeGreaterThan(0);
-    expect(spec.code).not.toContain('//!include');
+    expect(spec.code).not.toMatch(/^\/\/!/m); // every directive composed
   });
 }
 
@@ -75,6 +77,30 @@ test('f32 uniform members are packed as floats, u32 members as integers', () => 
 test('a malformed shader fails the build with the file named', () => {
   expect(() => reflectKernel('broken', '@compute @workgroup_size(64) fn main( {')).toThrow();
   expect(() => reflectKernel('two', composeWgsl(SHADERS, 'philox.wgsl'))).toThrow(/shaders\/two\.wgsl: expected one @compute entry point, found 0/);
+});
+
+test('a template piece composes once per renaming, with its words renamed', () => {
+  const count = (code: string, text: string) => code.split(text).length - 1;
+  for (const name of ['gumbel-softmax', 'gumbel-softmax-by-invocation', 'gumbel-softmax-subgroups']) {
+    const code = loadKernel(SHADERS, name).code;
+    expect([count(code, 'fn y_store('), count(code, 'fn log_softmax_store('), count(code, 'fn d_logits_store(')]).toEqual([1, 1, 0]);
+    expect(code).toContain('log_softmax_out[at.w] = w.w;');
+    const body = code.split('\n').filter((line) => !line.startsWith('// ---- ')); // headers name the renaming
+    expect(body.filter((line) => /STORE_FN|STORE_OUT/.test(line))).toEqual([]);
+  }
+  const backward = loadKernel(SHADERS, 'gumbel-softmax-backward').code;
+  expect([count(backward, 'fn y_store('), count(backward, 'fn d_logits_store(')]).toEqual([0, 1]);
+  expect(backward).toContain('d_logits[row + k[lane]] = v[lane];');
+
+  const dir = mkdtempSync(join(tmpdir(), 'wgsl-'));
+  writeFileSync(join(dir, 'piece.wgsl'), 'fn NAME() -> u32 { return NAME_VALUE; }\n');
+  writeFileSync(join(dir, 'twice.wgsl'), '//!instance piece.wgsl NAME=a\n//!instance piece.wgsl NAME=a\n//!instance piece.wgsl NAME=b\n');
+  const twice = composeWgsl(dir, 'twice.wgsl');
+  expect([count(twice, 'fn a()'), count(twice, 'fn b()'), count(twice, 'NAME_VALUE')]).toEqual([1, 1, 2]); // whole words only
+  writeFileSync(join(dir, 'typo.wgsl'), '//!instance piece.wgsl NAM=a\n');
+  expect(() => composeWgsl(dir, 'typo.wgsl')).toThrow(/shaders\/piece\.wgsl: \/\/!instance renames NAM, which it does not contain/);
+  writeFileSync(join(dir, 'unknown.wgsl'), '//!includ piece.wgsl\n');
+  expect(() => composeWgsl(dir, 'unknown.wgsl')).toThrow(/shaders\/unknown\.wgsl: unknown directive \/\/!includ piece\.wgsl/);
 });
 
 test('dispatches past the per-dimension limit fold into 2-D that covers every workgroup', () => {
