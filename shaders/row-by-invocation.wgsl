@@ -14,7 +14,7 @@ const SEGMENT_BLOCKS: u32 = 64u;
 // 2.79 ms through Dawn).
 override SEGMENTED: bool = true;
 
-// Output stores with constant lane indices and no branch (softmax-outputs.wgsl, y_store): faster on
+// Output stores with constant lane indices and no branch (lane-store.wgsl): faster on
 // SwiftShader, which runs these kernels for rows of any length.
 const UNROLLED_LANE_STORES: bool = true;
 

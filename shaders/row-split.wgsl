@@ -11,7 +11,8 @@
 
 override SPLIT_PHASE: u32 = 0u;
 
-// Output stores as a loop over lanes (softmax-outputs.wgsl, y_store): faster on the H100 in these kernels.
+// Output stores plain for whole blocks, by a loop over lanes otherwise (lane-store.wgsl): faster on the H100
+// and H200 in these kernels.
 const UNROLLED_LANE_STORES: bool = false;
 
 @group(0) @binding(6) var<storage, read_write> partials: array<RowState>;
