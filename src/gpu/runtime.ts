@@ -99,9 +99,8 @@ class GpuRuntime implements GumbelRuntime {
    * How many of PHILOX_CHECK.n words drawn with the f32 products differ from the CPU's. The f32 form is exact
    * wherever f32 addition and multiplication round correctly, as WGSL requires and as SwiftShader does (every
    * word, tools/philox-forms.mjs; its earlier form on an NVIDIA H200 too); this guards the other CPU adapters,
-   * unmeasured here. The words
-   * take 81920 products (20 a block of 4): an arithmetic that errs on 1 product in 10^4 fails the check with
-   * probability 1 - 3e-4; rarer errors only an exhaustive check finds.
+   * unmeasured here. The words take 81920 products (20 a block of 4): an arithmetic that errs on 1 product in
+   * 10^4 fails the check with probability 1 - 3e-4; rarer errors only an exhaustive check finds.
    */
   async wrongFloatProductWords(): Promise<number> {
     const { n, pos } = PHILOX_CHECK;

@@ -1,5 +1,5 @@
 // Every shader parses, and TypeScript cannot bind a kernel differently from what its WGSL declares.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -93,14 +93,18 @@ test('a template piece composes once per renaming, with its words renamed', () =
   expect(backward).toContain('d_logits[row + k[lane]] = v[lane];');
 
   const dir = mkdtempSync(join(tmpdir(), 'wgsl-'));
-  writeFileSync(join(dir, 'piece.wgsl'), 'fn NAME() -> u32 { return NAME_VALUE; }\n');
-  writeFileSync(join(dir, 'twice.wgsl'), '//!instance piece.wgsl NAME=a\n//!instance piece.wgsl NAME=a\n//!instance piece.wgsl NAME=b\n');
-  const twice = composeWgsl(dir, 'twice.wgsl');
-  expect([count(twice, 'fn a()'), count(twice, 'fn b()'), count(twice, 'NAME_VALUE')]).toEqual([1, 1, 2]); // whole words only
-  writeFileSync(join(dir, 'typo.wgsl'), '//!instance piece.wgsl NAM=a\n');
-  expect(() => composeWgsl(dir, 'typo.wgsl')).toThrow(/shaders\/piece\.wgsl: \/\/!instance renames NAM, which it does not contain/);
-  writeFileSync(join(dir, 'unknown.wgsl'), '//!includ piece.wgsl\n');
-  expect(() => composeWgsl(dir, 'unknown.wgsl')).toThrow(/shaders\/unknown\.wgsl: unknown directive \/\/!includ piece\.wgsl/);
+  try {
+    writeFileSync(join(dir, 'piece.wgsl'), 'fn NAME() -> u32 { return NAME_VALUE; }\n');
+    writeFileSync(join(dir, 'twice.wgsl'), '//!instance piece.wgsl NAME=a\n//!instance piece.wgsl NAME=a\n//!instance piece.wgsl NAME=b\n');
+    const twice = composeWgsl(dir, 'twice.wgsl');
+    expect([count(twice, 'fn a()'), count(twice, 'fn b()'), count(twice, 'NAME_VALUE')]).toEqual([1, 1, 2]); // whole words only
+    writeFileSync(join(dir, 'typo.wgsl'), '//!instance piece.wgsl NAM=a\n');
+    expect(() => composeWgsl(dir, 'typo.wgsl')).toThrow(/shaders\/piece\.wgsl: \/\/!instance renames NAM, which it does not contain/);
+    writeFileSync(join(dir, 'unknown.wgsl'), '//!includ piece.wgsl\n');
+    expect(() => composeWgsl(dir, 'unknown.wgsl')).toThrow(/shaders\/unknown\.wgsl: unknown directive \/\/!includ piece\.wgsl/);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test('dispatches past the per-dimension limit fold into 2-D that covers every workgroup', () => {
