@@ -207,7 +207,8 @@ export interface GumbelRuntime {
    * Runs `work`, whose ops are encoded into one command buffer and submitted once when it settles (a training
    * step's forward and backward in one submit). Reading a tensor inside rejects: its data is not computed yet.
    * If `work` throws or the GPU reports an error, nothing is submitted or the batch rejects, and every output of
-   * the batch's ops is destroyed. Batches do not nest. On the CPU backend, just runs `work`.
+   * the batch's ops is destroyed. Batches do not nest. On the CPU backend `work` runs at once under the same
+   * rules, so code that runs on the fallback runs on a GPU.
    */
   batch<T>(work: () => Promise<T>): Promise<T>;
 

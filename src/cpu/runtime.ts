@@ -27,7 +27,7 @@ class CpuTensor<D extends DType = DType> implements Tensor<D> {
     return this.#data;
   }
   async read(into?: DataOf<D>): Promise<DataOf<D>> {
-    this.owner.assertUsable();
+    this.owner.checkReadable();
     checkReadTarget(into, this.dtype, this.size);
     if (!into) return this.data.slice() as DataOf<D>;
     into.set(this.data);
@@ -49,9 +49,17 @@ class CpuRuntime implements GumbelRuntime {
   readonly usesRowPerInvocation = false;
   readonly usesPhiloxFloatProducts = false;
   #destroyed = false;
+  /** The outputs of the ops called while a batch runs (destroyed if it throws), or null outside a batch. */
+  #batchOutputs: CpuTensor[] | null = null;
 
   assertUsable(): void {
     if (this.#destroyed) throw new Error('gumbel-webgpu: this runtime was destroyed');
+  }
+
+  /** As the WebGPU backend's: a read inside a batch rejects there, so it rejects here too. */
+  checkReadable(): void {
+    this.assertUsable();
+    if (this.#batchOutputs) throw new Error('gumbel-webgpu: read() inside batch(): the batch is not submitted yet; read after it resolves');
   }
 
   isOwn = (t: unknown): t is CpuTensor => t instanceof CpuTensor && t.owner === this;
@@ -69,7 +77,7 @@ class CpuRuntime implements GumbelRuntime {
   async randomBits(shape: readonly number[], rng: RngOptions): Promise<Tensor<'u32'>> {
     this.assertUsable();
     const s = toShape('shape', shape);
-    return new CpuTensor(this, s.shape, 'u32', drawWords(s.size, toStreamPosition(rng)));
+    return this.#output(s.shape, 'u32', drawWords(s.size, toStreamPosition(rng)));
   }
 
   async uniform(shape: readonly number[], rng: RngOptions): Promise<Tensor<'f32'>> {
@@ -86,7 +94,7 @@ class CpuRuntime implements GumbelRuntime {
     const words = t.data as Uint32Array;
     const out = new Float32Array(words.length);
     for (let i = 0; i < words.length; i++) out[i] = gumbelFromBits64(words[i]!);
-    return new CpuTensor(this, t.shape, 'f32', out);
+    return this.#output(t.shape, 'f32', out);
   }
 
   async gumbelSoftmax<O extends SoftmaxOutput = 'y' | 'index'>(
@@ -98,9 +106,9 @@ class CpuRuntime implements GumbelRuntime {
     const taus = plan.tauTensor ? (plan.tauTensor.data as Float32Array) : null;
     const out = gumbelSoftmaxCpu(plan, plan.logits.data as Float32Array, taus);
     const result: Partial<GumbelSoftmaxOutputs> = {};
-    if (out.y) result.y = new CpuTensor(this, plan.outShape, 'f32', out.y);
-    if (out.logSoftmax) result.logSoftmax = new CpuTensor(this, plan.outShape, 'f32', out.logSoftmax);
-    if (out.index) result.index = new CpuTensor(this, plan.indexShape, 'u32', out.index);
+    if (out.y) result.y = this.#output(plan.outShape, 'f32', out.y);
+    if (out.logSoftmax) result.logSoftmax = this.#output(plan.outShape, 'f32', out.logSoftmax);
+    if (out.index) result.index = this.#output(plan.indexShape, 'u32', out.index);
     return result as Pick<GumbelSoftmaxOutputs, O>;
   }
 
@@ -109,12 +117,27 @@ class CpuRuntime implements GumbelRuntime {
     const plan = planBackward(options, this.isOwn);
     const f32 = (t: CpuTensor | null) => (t ? (t.data as Float32Array) : null);
     const grad = gumbelSoftmaxBackwardCpu(plan, plan.logits.data as Float32Array, f32(plan.tauTensor), f32(plan.dy), f32(plan.dLogSoftmax));
-    return new CpuTensor(this, plan.logits.shape, 'f32', grad);
+    return this.#output(plan.logits.shape, 'f32', grad);
   }
 
-  batch<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` at once (there is nothing to encode), with the WebGPU backend's rules, so that code written
+   * against the fallback holds on a GPU: batches do not nest, reads inside reject, and if `work` throws, the
+   * outputs of its ops are destroyed.
+   */
+  async batch<T>(work: () => Promise<T>): Promise<T> {
     this.assertUsable();
-    return work();
+    if (this.#batchOutputs) throw new Error('gumbel-webgpu: batch() calls do not nest');
+    const outputs: CpuTensor[] = [];
+    this.#batchOutputs = outputs;
+    try {
+      return await work();
+    } catch (e) {
+      for (const t of outputs) t.destroy();
+      throw e;
+    } finally {
+      this.#batchOutputs = null;
+    }
   }
 
   poolStats() {
@@ -132,7 +155,14 @@ class CpuRuntime implements GumbelRuntime {
     forEachWord(s.size, toStreamPosition(rng), (i, w) => {
       out[i] = f(w);
     });
-    return new CpuTensor(this, s.shape, 'f32', out);
+    return this.#output(s.shape, 'f32', out);
+  }
+
+  /** An op's output tensor (not an upload's), kept for the running batch. */
+  #output<D extends DType>(shape: readonly number[], dtype: D, data: DataOf<D>): CpuTensor<D> {
+    const t = new CpuTensor(this, shape, dtype, data);
+    this.#batchOutputs?.push(t);
+    return t;
   }
 }
 

@@ -186,7 +186,7 @@ test('every kernel compiles on the device without errors or warnings', async ({ 
   for (const k of r.out) expect(k.messages, k.name).toEqual([]);
 });
 
-test('batch(): forward and backward in one submit equal the unbatched calls; reads, nesting and failures are refused cleanly', async ({ gpuPage }) => {
+test('batch(): forward and backward in one submit equal the unbatched calls; reads, nesting and failures are refused cleanly, on WebGPU and on the CPU', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     const rt = window.rt;
     const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
@@ -219,29 +219,43 @@ test('batch(): forward and backward in one submit equal the unbatched calls; rea
       };
       for (const t of [batched.y, batched.index, batched.d, f.y, f.index, d, logits, dy]) t.destroy();
     }
-    const logits = rt.tensor(new Float32Array([1, 2, 3]), [3]);
-    out.readInside = await rt
-      .batch(async () => (await rt.gumbelSoftmax(logits, { tau: 1, seed: 1 })).y.read())
-      .then(() => 'resolved', (e: Error) => e.message);
-    out.nested = await rt.batch(() => rt.batch(async () => 1)).then(() => 'resolved', (e: Error) => e.message);
-    let kept: { destroyed: boolean } | null = null;
-    out.thrown = await rt
-      .batch(async () => {
-        kept = (await rt.gumbelSoftmax(logits, { tau: 1, seed: 1 })).y as unknown as { destroyed: boolean };
-        throw new Error('user error');
-      })
-      .then(() => 'resolved', (e: Error) => e.message);
-    out.destroyedOnThrow = kept!.destroyed;
-    out.after = Array.from(await (await rt.gumbelSoftmax(logits, { tau: 1, seed: 1 })).index.read());
-    logits.destroy();
+    // The rules hold on the CPU backend too, so code written against the fallback holds on a GPU.
+    for (const [name, runtime] of [['webgpu', rt], ['cpu', window.cpu]] as const) {
+      const logits = runtime.tensor(new Float32Array([1, 2, 3]), [3]);
+      const rules: Record<string, unknown> = {};
+      rules.readInside = await runtime
+        .batch(async () => (await runtime.gumbelSoftmax(logits, { tau: 1, seed: 1 })).y.read())
+        .then(() => 'resolved', (e: Error) => e.message);
+      rules.nested = await runtime.batch(() => runtime.batch(async () => 1)).then(() => 'resolved', (e: Error) => e.message);
+      let kept: { destroyed: boolean } | null = null;
+      let uploaded: { destroyed: boolean } | null = null;
+      rules.thrown = await runtime
+        .batch(async () => {
+          kept = (await runtime.gumbelSoftmax(logits, { tau: 1, seed: 1 })).y as unknown as { destroyed: boolean };
+          uploaded = runtime.tensor(new Float32Array([4, 5])) as unknown as { destroyed: boolean };
+          throw new Error('user error');
+        })
+        .then(() => 'resolved', (e: Error) => e.message);
+      rules.destroyedOnThrow = kept!.destroyed;
+      rules.uploadKept = !uploaded!.destroyed; // an upload is not an op's output
+      rules.after = Array.from(await (await runtime.gumbelSoftmax(logits, { tau: 1, seed: 1 })).index.read());
+      rules.resolved = await runtime.batch(async () => 'result');
+      logits.destroy();
+      out[name] = rules;
+    }
     return out;
   });
   for (const K of ['K8', 'K1000']) {
     expect(r[K], K).toEqual({ submitsInBatch: 1, y: true, index: true, d: true, yPoison: 0 });
   }
-  expect(r.readInside).toMatch(/read\(\) inside batch\(\)/);
-  expect(r.nested).toMatch(/do not nest/);
-  expect(r.thrown).toBe('user error');
-  expect(r.destroyedOnThrow).toBe(true);
-  expect((r.after as number[])[0]).toBeLessThan(3);
+  for (const name of ['webgpu', 'cpu']) {
+    const rules = r[name] as Record<string, unknown>;
+    expect(rules.readInside, name).toMatch(/read\(\) inside batch\(\)/);
+    expect(rules.nested, name).toMatch(/do not nest/);
+    expect(rules.thrown, name).toBe('user error');
+    expect(rules.destroyedOnThrow, name).toBe(true);
+    expect(rules.uploadKept, name).toBe(true);
+    expect((rules.after as number[])[0], name).toBeLessThan(3);
+    expect(rules.resolved, name).toBe('result');
+  }
 });
