@@ -63,7 +63,7 @@ fn few_dy(b: FewBlock, g: Grads) -> vec4f {
 // Folds blocks [first, end) of a row and their gradients into st, keeping v in the stash for pass 2.
 fn fold_blocks(st: ptr<function, RowState>, row: RowSetup, logit_row: u32, grad_row: u32, first: u32, end: u32) {
   for (var br = first; br < end; br++) {
-    let x = row_lanes(row.pos, row.lead, br, logit_row);
+    let x = row_lanes(row.first_block, row.lead, br, logit_row);
     let gr = read_grads(br, row.lead, grad_row);
     if (stashing()) {
       stash_store(x, br, row.lead, logit_row);
@@ -94,7 +94,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     if (stashing()) {
       x = stash_load(br, row.lead, logit_row);
     } else {
-      x = row_lanes(row.pos, row.lead, br, logit_row);
+      x = row_lanes(row.first_block, row.lead, br, logit_row);
     }
     write_grads(x, read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, row_ok);
   }

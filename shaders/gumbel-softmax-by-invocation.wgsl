@@ -70,7 +70,7 @@ fn few_blocks_path() -> bool {
 // Folds blocks [first, end) of a row into st, keeping v in the stash for pass 2.
 fn fold_blocks(st: ptr<function, RowState>, row: RowSetup, logit_row: u32, out_row: u32, first: u32, end: u32) {
   for (var br = first; br < end; br++) {
-    let x = row_lanes(row.pos, row.lead, br, logit_row);
+    let x = row_lanes(row.first_block, row.lead, br, logit_row);
     if (stashing()) {
       stash_store(x, br, row.lead, out_row);
     }
@@ -101,7 +101,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       if (stashing()) {
         x = stash_load(br, row.lead, out_row);
       } else {
-        x = row_lanes(row.pos, row.lead, br, logit_row);
+        x = row_lanes(row.first_block, row.lead, br, logit_row);
       }
     }
     write_lanes(x, br, row.lead, out_row, total, ln_s, row.tau, row_ok);

@@ -17,7 +17,7 @@ struct FewBlock {
 }
 
 fn few_block(row: RowSetup, br: u32, logit_row: u32) -> FewBlock {
-  let x = row_lanes(row.pos, row.lead, br, logit_row);
+  let x = row_lanes(row.first_block, row.lead, br, logit_row);
   return FewBlock(v_to_store(x), any(x.kind == vec4u(INVALID)));
 }
 

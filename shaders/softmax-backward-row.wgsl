@@ -40,7 +40,7 @@ fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32,
     for (var j = 0u; j < HELD_BLOCKS; j++) {
       let br = held_block(first, li, j);
       if (br < end) {
-        let x = row_lanes(row.pos, row.lead, br, logit_row);
+        let x = row_lanes(row.first_block, row.lead, br, logit_row);
         let gr = read_grads(br, row.lead, grad_row);
         held_v[j] = v_to_store(x);
         push_lanes(&st, x, br, row.lead, row.tau, gr.dy, gr.dl);
@@ -48,7 +48,7 @@ fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32,
     }
   }
   for (var br = first_unheld(first, li, hold_allowed()); br < end; br += WG) {
-    let x = row_lanes(row.pos, row.lead, br, logit_row);
+    let x = row_lanes(row.first_block, row.lead, br, logit_row);
     let gr = read_grads(br, row.lead, grad_row);
     if (cache_allowed() && block_cached(br, row.lead)) {
       cache_store(x, br, row.lead);
@@ -79,7 +79,7 @@ fn write_chunk(li: u32, row: RowSetup, logit_row: u32, grad_row: u32, first: u32
     } else if (stashing()) {
       write_grads(stash_load(br, row.lead, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, ok);
     } else {
-      write_grads(row_lanes(row.pos, row.lead, br, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, ok);
+      write_grads(row_lanes(row.first_block, row.lead, br, logit_row), read_grads(br, row.lead, grad_row), br, row.lead, logit_row, total, ln_s, row.tau, ok);
     }
   }
 }

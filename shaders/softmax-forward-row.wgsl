@@ -20,14 +20,14 @@ fn fold_chunk(li: u32, row: RowSetup, logit_row: u32, out_row: u32, first: u32, 
     for (var j = 0u; j < HELD_BLOCKS; j++) {
       let br = held_block(first, li, j);
       if (br < end) {
-        let x = row_lanes(row.pos, row.lead, br, logit_row);
+        let x = row_lanes(row.first_block, row.lead, br, logit_row);
         held_v[j] = v_to_store(x);
         push_lanes(&st, x, br, row.lead, row.tau, vec4f(), vec4f());
       }
     }
   }
   for (var br = first_unheld(first, li, holding()); br < end; br += WG) {
-    let x = row_lanes(row.pos, row.lead, br, logit_row);
+    let x = row_lanes(row.first_block, row.lead, br, logit_row);
     if (cache_allowed() && block_cached(br, row.lead)) {
       cache_store(x, br, row.lead);
     } else if (stashing()) {
@@ -59,7 +59,7 @@ fn write_chunk(li: u32, row: RowSetup, logit_row: u32, out_row: u32, first: u32,
       } else if (stashing()) {
         x = stash_load(br, row.lead, out_row);
       } else {
-        x = row_lanes(row.pos, row.lead, br, logit_row);
+        x = row_lanes(row.first_block, row.lead, br, logit_row);
       }
     }
     write_lanes(x, br, row.lead, out_row, total, ln_s, row.tau, ok);

@@ -48,12 +48,12 @@ fn v_to_store(x: Lanes) -> vec4f {
   return select(x.v, vec4f(f32_from_bits(NEG_INF_BITS)), x.kind == vec4u(MASKED));
 }
 
-fn row_lanes(pos: vec2u, lead: u32, br: u32, logit_row: u32) -> Lanes {
+fn row_lanes(first_block: vec2u, lead: u32, br: u32, logit_row: u32) -> Lanes {
   let k = lane_k(br, lead);
   // Lanes outside the row load an element of the row (load_k) and are then marked MASKED: no branches.
   let at = vec4u(logit_row) + load_k(br, lead);
   let l = vec4f(logits[at.x], logits[at.y], logits[at.z], logits[at.w]);
-  let noise = gumbel_from_bits(row_block_words(pos, br));
+  let noise = gumbel_from_bits(stream_block(params.key, params.stream, first_block, br));
   return Lanes(l + noise, select(vec4u(MASKED), classify(l), k < vec4u(params.k)));
 }
 

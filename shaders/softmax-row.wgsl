@@ -107,26 +107,25 @@ fn row_valid(total: RowState, tau: f32) -> bool {
   return total.bad == 0u && total.count > 0u && tau_is_valid(tau);
 }
 
-// position + g * K as 64 bits: a dispatch may address more than 2^32 words.
-fn row_position(g: u32) -> vec2u {
+// Where sample-row g starts in the stream, position offset + g * K, as its Philox block and lead (the position
+// mod 4): (block lo, block hi, lead). The position takes 65 bits: the offset is below 2^64 and g * K too, and
+// positions past 2^64 do not wrap (README, "Random streams"), so the block, below 2^63, takes bit 64's carry.
+fn row_start(g: u32) -> vec3u {
   let p = mulhilo32(g, params.k); // (hi, lo)
   let lo = params.base.x + p.y;
-  return vec2u(lo, params.base.y + p.x + select(0u, 1u, lo < p.y));
+  let mid = params.base.y + p.x;
+  let hi = mid + select(0u, 1u, lo < p.y);
+  let carry = select(0u, 1u, mid < p.x || hi < mid); // at most one of the two additions wraps
+  return vec3u((lo >> 2u) | (hi << 30u), (hi >> 2u) | (carry << 30u), lo & 3u);
 }
 
-// The four words of block br of a row that starts at stream position pos.
-fn row_block_words(pos: vec2u, br: u32) -> vec4u {
-  let first_block = vec2u((pos.x >> 2u) | (pos.y << 30u), pos.y >> 2u);
-  return stream_block(params.key, params.stream, first_block, br);
-}
-
-// Where sample-row q of this dispatch sits: its global index g, logits row r, temperature, stream position
-// of element 0, that position mod 4 (lead), and the Philox blocks its K words span.
+// Where sample-row q of this dispatch sits: its global index g, logits row r, temperature, the Philox block
+// of its element 0 and that element's lane in it (lead), and the blocks its K words span.
 struct RowSetup {
   g: u32,
   r: u32,
   tau: f32,
-  pos: vec2u,
+  first_block: vec2u,
   lead: u32,
   blocks: u32,
 }
@@ -134,9 +133,8 @@ struct RowSetup {
 fn row_setup(q: u32) -> RowSetup {
   let g = params.first_row + q;
   let r = g % params.batch_rows;
-  let pos = row_position(g);
-  let lead = pos.x & 3u;
-  return RowSetup(g, r, row_tau(r), pos, lead, (lead + params.k + 3u) / 4u);
+  let start = row_start(g);
+  return RowSetup(g, r, row_tau(r), start.xy, start.z, (start.z + params.k + 3u) / 4u);
 }
 
 fn row_tau(r: u32) -> f32 {

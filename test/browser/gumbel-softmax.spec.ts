@@ -28,9 +28,13 @@ const FORWARD: CaseSpec[] = [
   { batch: [7], K: 65537, tau: 'rows', seed: 19, hard: true },
   { batch: [1], K: 2 ** 20, tau: 2, seed: 20, samples: 3 },
   { batch: [6], K: 65537, tau: 'rows', seed: 21, offset: 3 }, // by invocation by default on SwiftShader
+  // Sample-rows whose stream positions pass 2^64 (row 6 of 18 at K = 300; row 50 of 100 at K = 10, lead 1).
+  { batch: [9], K: 300, tau: 0.9, seed: 25, samples: 2, offset: 2n ** 64n - 2000n },
+  { batch: [100], K: 10, tau: 'rows', seed: 26, offset: 2n ** 64n - 503n },
 ];
 
-const label = (c: CaseSpec) => `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}`;
+const label = (c: CaseSpec) =>
+  `${c.batch.join('x')} x K=${c.K}${c.samples ? `, S=${c.samples}` : ''}, tau=${c.tau}${c.hard ? ', hard' : ''}${typeof c.offset === 'bigint' ? `, offset 2^64 - ${2n ** 64n - c.offset}` : ''}`;
 
 // The default runtime (on SwiftShader: long rows of dispatches of 4 rows or more by invocation, the others by
 // workgroup with subgroup reductions, unsplit; no row cache; v of rows up to 4096 in registers, of longer
@@ -88,6 +92,7 @@ const BACKWARD: [CaseSpec, 'dy' | 'dl' | 'both'][] = [
   [{ batch: [1], K: 65537, tau: 'rows', seed: 38 }, 'both'],
   [{ batch: [1], K: 2 ** 20, tau: 1, seed: 39 }, 'dy'],
   [{ batch: [2], K: 65537, tau: 0.5, seed: 40, samples: 2 }, 'both'], // split rows, the second sample adding
+  [{ batch: [9], K: 300, tau: 'rows', seed: 44, samples: 2, offset: 2n ** 64n - 2000n }, 'both'], // positions pass 2^64
   [{ batch: [5], K: 65537, tau: 'rows', seed: 41, samples: 2 }, 'both'], // by invocation on SwiftShader by default
 ];
 

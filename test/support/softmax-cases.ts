@@ -13,7 +13,8 @@ export interface CaseSpec {
   tau: number | 'rows';
   seed: number;
   stream?: number;
-  offset?: number;
+  /** A bigint for positions near 2^64 (rows whose words pass it: positions do not wrap). */
+  offset?: number | bigint;
   maskFraction?: number;
   scale?: number;
 }
@@ -45,7 +46,7 @@ async function setup(rt: GumbelRuntime, spec: CaseSpec) {
   return { R, logitsData, taus, logits, tau, rng };
 }
 
-async function caseWords(cpu: GumbelRuntime, n: number, rng: { seed: number; stream: number; offset: number }): Promise<Uint32Array> {
+async function caseWords(cpu: GumbelRuntime, n: number, rng: { seed: number; stream: number; offset: number | bigint }): Promise<Uint32Array> {
   return (await (await cpu.randomBits([n], rng)).read()) as Uint32Array;
 }
 
