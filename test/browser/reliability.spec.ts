@@ -194,6 +194,7 @@ test('properties: GPU equals CPU within tolerance, no NaN for finite input, rows
     const { fc, softmaxRef } = window.harness;
     const failures: string[] = [];
     let runs = 0;
+    let pastTwoTo64 = 0; // cases whose last positions pass 2^64
     const logit = fc.oneof(
       { weight: 8, arbitrary: fc.float({ min: -20, max: 20, noNaN: true }) },
       { weight: 1, arbitrary: fc.constantFrom(-Infinity, 1e30, -1e30, 3e38, -3e38) },
@@ -211,13 +212,15 @@ test('properties: GPU equals CPU within tolerance, no NaN for finite input, rows
           hard: fc.boolean(),
           seed: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
           stream: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-          offset: fc.bigInt({ min: 0n, max: 2n ** 62n }),
+          // Any offset, and often one near 2^64, whose rows' positions pass it (they do not wrap).
+          offset: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 2n ** 64n - 1000n, max: 2n ** 64n - 1n })),
           row: fc.integer({ min: 0, max: R - 1 }),
         }),
       );
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
         runs++;
+        if (c.offset + BigInt(c.S * c.R * c.K) > 2n ** 64n) pastTwoTo64++;
         const data = Float32Array.from(c.logits);
         const taus = c.perRow ? Float32Array.from(c.taus) : new Float32Array(c.R).fill(c.taus[0]!);
         const run = async (rt: typeof window.rt, d: Float32Array) => {
@@ -256,8 +259,9 @@ test('properties: GPU equals CPU within tolerance, no NaN for finite input, rows
       }),
       { numRuns: 40, seed: 20261127 },
     ).catch((e: Error) => failures.push(e.message.slice(0, 2000)));
-    return { failures, runs };
+    return { failures, runs, pastTwoTo64 };
   });
   expect(r.failures).toEqual([]);
   expect(r.runs).toBeGreaterThanOrEqual(40);
+  expect(r.pastTwoTo64).toBeGreaterThan(0);
 });
