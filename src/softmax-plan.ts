@@ -95,9 +95,11 @@ export function planForward<T extends Tensor>(logits: unknown, options: GumbelSo
   if (!Array.isArray(requested) || requested.length === 0) {
     throw new RangeError(`options.outputs must be a non-empty array of ${OUTPUTS.map((o) => `'${o}'`).join(', ')}`);
   }
-  for (const o of requested) {
+  requested.forEach((o, i) => {
     if (!OUTPUTS.includes(o)) throw new RangeError(`options.outputs has unknown output ${JSON.stringify(o)}; allowed: ${OUTPUTS.map((x) => `'${x}'`).join(', ')}`);
-  }
+    // A repeat is more likely a typo for another output than a wish for the same one twice.
+    if (requested.indexOf(o) !== i) throw new RangeError(`options.outputs lists ${JSON.stringify(o)} twice; it is a set of outputs`);
+  });
   // Extends the fresh common plan in place: spreading it into a new object was a tenth of a 14 x 8 CPU call.
   return Object.assign(common, { hard: options.hard ?? false, outputs: new Set(requested) });
 }

@@ -58,7 +58,7 @@ export interface GumbelSoftmaxOptions extends RngOptions {
   hard?: boolean;
   /** S samples per row; when given, every output gets a leading axis of size S. Default 1 (no axis). */
   samples?: number;
-  /** Which outputs to compute (only these are written); default ['y', 'index']. */
+  /** Which outputs to compute (only these are written), each listed once; default ['y', 'index']. */
   outputs?: readonly SoftmaxOutput[];
 }
 

@@ -23,6 +23,7 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
       ['samples 0', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 0 })],
       ['samples 2.5', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2.5 })],
       ['unknown output', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, outputs: ['probs' as never] })],
+      ['repeated output', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, outputs: ['index', 'y', 'index'] })],
       ['misspelt option', () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, hardd: true } as never)],
       ['destroyed logits', () => rt.gumbelSoftmax(dead, { tau: 1, seed: 1 })],
       ['foreign logits', () => rt.gumbelSoftmax(foreign, { tau: 1, seed: 1 })],
@@ -66,6 +67,7 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
   expect(messages['foreign logits']).toMatch(/logits is a tensor of another runtime/);
   expect(messages['K = 0']).toMatch(/K >= 1/);
   expect(messages['misspelt option']).toMatch(/options has an unknown option "hardd"/);
+  expect(messages['repeated output']).toMatch(/options\.outputs lists "index" twice/);
   expect(messages['dy shape']).toMatch(/options\.dy must have the shape/);
   expect(messages['data length']).toMatch(/shape \[2,3\] has 6 elements but data has 5/);
   // Only the probes and the tensors the cases themselves uploaded were created: no op allocated before failing.

@@ -116,6 +116,7 @@ test('bad gumbelSoftmax and backward arguments are TypeErrors or RangeErrors nam
     [fwd({ samples: '2' }), TypeError, /options\.samples must be a number/],
     [fwd({ outputs: ['y', 'probs'] }), RangeError, /options\.outputs has unknown output "probs"/],
     [fwd({ outputs: [] }), RangeError, /options\.outputs must be a non-empty array/],
+    [fwd({ outputs: ['y', 'index', 'y'] }), RangeError, /options\.outputs lists "y" twice/],
     [fwd({ hard: 'yes' }), TypeError, /options\.hard must be a boolean/],
     [fwd({ seed: undefined }), TypeError, /options\.seed is required/],
     [fwd({ seed: -3 }), RangeError, /options\.seed/],
