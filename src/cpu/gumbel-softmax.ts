@@ -1,6 +1,7 @@
 // Gumbel-Softmax forward and backward on the CPU: the twins of shaders/gumbel-softmax*.wgsl, computed in
 // float64 from the same noise (the f32 Gumbel values of the same words) and rounded once on output.
 import type { BackwardPlan, ForwardPlan } from '../softmax-plan.js';
+import { newArray } from './arrays.js';
 import { drawWords } from './philox.js';
 import { gumbelFromBits64 } from './transforms.js';
 
@@ -70,9 +71,9 @@ export function gumbelSoftmaxCpu(plan: ForwardPlan, logits: Float32Array, taus: 
   const { R, K, S } = plan;
   const n = S * R * K;
   const out: ForwardArrays = {
-    y: plan.outputs.has('y') ? new Float32Array(n) : null,
-    logSoftmax: plan.outputs.has('logSoftmax') ? new Float32Array(n) : null,
-    index: plan.outputs.has('index') ? new Uint32Array(S * R) : null,
+    y: plan.outputs.has('y') ? newArray(Float32Array, n) : null,
+    logSoftmax: plan.outputs.has('logSoftmax') ? newArray(Float32Array, n) : null,
+    index: plan.outputs.has('index') ? newArray(Uint32Array, S * R) : null,
   };
   const words = drawWords(n, plan.pos);
   const scratch = rowScratch(K);

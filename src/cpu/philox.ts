@@ -1,5 +1,6 @@
 // Philox4x32 on the CPU: the twin of shaders/philox.wgsl and shaders/stream.wgsl, bit for bit.
 import type { StreamPosition } from '../validate.js';
+import { newArray } from './arrays.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -89,7 +90,7 @@ export function forEachWord(n: number, pos: StreamPosition, visit: (i: number, w
 
 /** The n words of a draw. */
 export function drawWords(n: number, pos: StreamPosition): Uint32Array {
-  const out = new Uint32Array(n);
+  const out = newArray(Uint32Array, n);
   forEachWord(n, pos, (i, w) => {
     out[i] = w;
   });

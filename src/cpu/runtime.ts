@@ -2,6 +2,7 @@
 import { planBackward, planForward } from '../softmax-plan.js';
 import type { DataOf, DType, GumbelRuntime, GumbelSoftmaxBackwardOptions, GumbelSoftmaxOptions, GumbelSoftmaxOutputs, RngOptions, SoftmaxOutput, Tensor } from '../types.js';
 import { checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { newArray } from './arrays.js';
 import { drawWords, forEachWord } from './philox.js';
 import { gumbelSoftmaxBackwardCpu, gumbelSoftmaxCpu } from './gumbel-softmax.js';
 import { gumbelFromBits64, uniformFromBits } from './transforms.js';
@@ -151,7 +152,7 @@ class CpuRuntime implements GumbelRuntime {
   #mapDraw(shape: readonly number[], rng: RngOptions, f: (word: number) => number): Tensor<'f32'> {
     this.assertUsable();
     const s = toShape('shape', shape);
-    const out = new Float32Array(s.size);
+    const out = newArray(Float32Array, s.size);
     forEachWord(s.size, toStreamPosition(rng), (i, w) => {
       out[i] = f(w);
     });

@@ -58,6 +58,27 @@ test('bad tensor arguments are TypeErrors or RangeErrors that name the argument'
   await expect(rt.gumbelFromBits(dead)).rejects.toThrow(/bits was destroyed/);
 });
 
+test('a tensor larger than the engine allocates is a RangeError giving its size, and the runtime stays right', async () => {
+  const rt = await createGumbel({ backend: 'cpu' });
+  const tooLarge = /RangeError: a tensor of (\d+) elements \(\d+ bytes\) is more than this JavaScript engine allocates for the CPU backend/;
+  const logits = rt.tensor(new Float32Array([0.5, -1, 2]), [1, 3]);
+  const calls: [number, () => Promise<unknown>][] = [
+    [2 ** 40, () => rt.randomBits([2 ** 40], { seed: 1 })],
+    [2 ** 40, () => rt.uniform([2 ** 20, 2 ** 20], { seed: 1 })],
+    [2 ** 33, () => rt.gumbel([2 ** 33], { seed: 1 })],
+    [3 * 2 ** 31, () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2 ** 31 })],
+    [3 * 2 ** 31, () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2 ** 31, outputs: ['index'] })],
+  ];
+  for (const [size, call] of calls) {
+    const error = await call().then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+    expect(error).toMatch(tooLarge);
+    expect(Number(tooLarge.exec(error)![1])).toBe(size);
+  }
+  const fresh = await createGumbel({ backend: 'cpu' });
+  const bits = async (r: typeof rt) => Array.from(await (await r.randomBits([9], { seed: 5, offset: 3 })).read());
+  expect(await bits(rt)).toEqual(await bits(fresh));
+});
+
 test('zero-size shapes give empty tensors', async () => {
   const rt = await createGumbel({ backend: 'cpu' });
   const g = await rt.gumbel([0, 5], { seed: 1 });
