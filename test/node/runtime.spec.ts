@@ -61,13 +61,14 @@ test('bad tensor arguments are TypeErrors or RangeErrors that name the argument'
 test('a tensor larger than the engine allocates is a RangeError giving its size, and the runtime stays right', async () => {
   const rt = await createGumbel({ backend: 'cpu' });
   const tooLarge = /RangeError: a tensor of (\d+) elements \(\d+ bytes\) is more than this JavaScript engine allocates for the CPU backend/;
-  const logits = rt.tensor(new Float32Array([0.5, -1, 2]), [1, 3]);
+  // 4096 logits and 2^21 samples: 2^33 outputs, and an index small enough that only the former can fail.
+  const logits = rt.tensor(Float32Array.from({ length: 4096 }, (_, i) => Math.sin(i)), [1, 4096]);
   const calls: [number, () => Promise<unknown>][] = [
     [2 ** 40, () => rt.randomBits([2 ** 40], { seed: 1 })],
     [2 ** 40, () => rt.uniform([2 ** 20, 2 ** 20], { seed: 1 })],
     [2 ** 33, () => rt.gumbel([2 ** 33], { seed: 1 })],
-    [3 * 2 ** 31, () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2 ** 31 })],
-    [3 * 2 ** 31, () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2 ** 31, outputs: ['index'] })],
+    [2 ** 33, () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2 ** 21 })],
+    [2 ** 33, () => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 2 ** 21, outputs: ['index'] })],
   ];
   for (const [size, call] of calls) {
     const error = await call().then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
