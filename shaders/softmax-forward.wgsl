@@ -48,11 +48,21 @@ fn v_to_store(x: Lanes) -> vec4f {
   return select(x.v, vec4f(f32_from_bits(NEG_INF_BITS)), x.kind == vec4u(MASKED));
 }
 
+// Set by the host when every row starts at a multiple of 4, in the stream and in the bound logits (K, the
+// offset and the binding's base all multiples of 4): every block then lies wholly inside its row, lead is 0,
+// and a block's logits are one aligned vec4.
+override ALIGNED_ROWS: bool = false;
+
 fn row_lanes(first_block: vec2u, lead: u32, br: u32, logit_row: u32) -> Lanes {
   let k = lane_k(br, lead);
-  // Lanes outside the row load an element of the row (load_k) and are then marked MASKED: no branches.
-  let at = vec4u(logit_row) + load_k(br, lead);
-  let l = vec4f(logits[at.x], logits[at.y], logits[at.z], logits[at.w]);
+  var l: vec4f;
+  if (ALIGNED_ROWS) {
+    l = logits4[(logit_row >> 2u) + br];
+  } else {
+    // Lanes outside the row load an element of the row (load_k) and are then marked MASKED: no branches.
+    let at = vec4u(logit_row) + load_k(br, lead);
+    l = vec4f(logits[at.x], logits[at.y], logits[at.z], logits[at.w]);
+  }
   let noise = gumbel_from_bits(stream_block(params.key, params.stream, first_block, br));
   return Lanes(l + noise, select(vec4u(MASKED), classify(l), k < vec4u(params.k)));
 }

@@ -150,6 +150,15 @@ function logitBindings(ctx: GpuContext, plan: SoftmaxPlan, c: RowChunk, logitsWh
 }
 
 /**
+ * ALIGNED_ROWS (softmax-forward.wgsl) and the binding of logits4: when K, the offset and the logits' base are
+ * multiples of 4, every row starts a Philox block and an aligned vec4, and the logits are bound again as vec4s.
+ */
+function alignedLogits(ctx: GpuContext, plan: SoftmaxPlan, logits: { binding: GPUBuffer | GPUBufferBinding; base: number }) {
+  const aligned = plan.K % 4 === 0 && (plan.pos.offset & 3n) === 0n && logits.base % 4 === 0;
+  return { ALIGNED_ROWS: Number(aligned), logits4: aligned ? logits.binding : ctx.unused('logits4') };
+}
+
+/**
  * Encodes the forward. Tensors larger than one binding (maxStorageBufferBindingSize) are handled in chunks of
  * sample-rows, each bound as an aligned range with the kernel indexing relative to its start.
  */
@@ -173,15 +182,17 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
     const index = bindRange(ctx, b.index, 'index_out', whole, c.g0, c.g1);
     const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
     const bases = { out: b.y ? y.base : logSoftmax.base, index: index.base, logit: inputs.logits.base, tau: inputs.taus.base };
+    const { ALIGNED_ROWS, logits4 } = alignedLogits(ctx, plan, inputs.logits);
     const buffers = {
       logits: inputs.logits.binding,
+      logits4,
       taus: inputs.taus.binding,
       y_out: y.binding,
       log_softmax_out: logSoftmax.binding,
       index_out: index.binding,
     };
     const chunkRows = c.g1 - c.g0;
-    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), constants, 1);
+    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), { ...constants, ALIGNED_ROWS }, 1);
   }
 }
 
@@ -216,15 +227,17 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
       const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
       const dLogits = logitBindings(ctx, plan, c, logitsWhole, b.dLogits, null).logits; // same shape, same base
       const bases = { out: b.dy ? dy.base : dl.base, index: 0, logit: inputs.logits.base, tau: inputs.taus.base };
+      const { ALIGNED_ROWS, logits4 } = alignedLogits(ctx, plan, inputs.logits);
       const buffers = {
         logits: inputs.logits.binding,
+        logits4,
         taus: inputs.taus.binding,
         dy: dy.binding,
         dl: dl.binding,
         d_logits: dLogits.binding,
       };
       const chunkRows = c.g1 - c.g0;
-      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), constants, 3);
+      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), { ...constants, ALIGNED_ROWS }, 3);
     }
   }
 }
