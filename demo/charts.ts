@@ -8,6 +8,13 @@ export function svgEl(name: string, attrs: Record<string, string | number>, text
   return el;
 }
 
+// A legend entry: the series' swatch in its colour, then its label in the text colour (the stylesheet's
+// `svg text` fill overrides a fill attribute on the text itself, so the colour goes on the swatch).
+function legend(svg: SVGSVGElement, x: number, swatch: SVGElement, label: string): void {
+  swatch.setAttribute('class', 'swatch');
+  svg.append(swatch, svgEl('text', { x: x + 14, y: 15 }, label));
+}
+
 /** Grouped bars: for each category, one bar per series (values in [0, 1]). */
 export function barChart(svg: SVGSVGElement, series: { values: ArrayLike<number>; color: string; label: string }[]): void {
   svg.replaceChildren();
@@ -22,7 +29,7 @@ export function barChart(svg: SVGSVGElement, series: { values: ArrayLike<number>
       const bh = v * (h - 2 * pad);
       svg.append(svgEl('rect', { x: pad + i * slot + slot * 0.1 + j * bar, y: h - pad - bh, width: bar, height: bh, fill: s.color }));
     }
-    svg.append(svgEl('text', { x: pad + 8 + j * 150, y: 14, fill: s.color }, `■ ${s.label}`));
+    legend(svg, pad + 8 + j * 150, svgEl('rect', { x: pad + 8 + j * 150, y: 6, width: 10, height: 10, fill: s.color }), s.label);
   });
   for (let i = 0; i < n; i++) svg.append(svgEl('text', { x: pad + i * slot + slot / 2 - 3, y: h - 8 }, String(i)));
 }
@@ -36,6 +43,7 @@ export function lineChart(svg: SVGSVGElement, series: { values: number[]; color:
     const max = Math.max(1e-9, ...s.values);
     const pts = s.values.map((v, i) => `${pad + (i / Math.max(1, steps - 1)) * (w - 2 * pad)},${h - pad - (v / max) * (h - 2 * pad)}`);
     svg.append(svgEl('polyline', { points: pts.join(' '), fill: 'none', stroke: s.color, 'stroke-width': 1.5 }));
-    svg.append(svgEl('text', { x: pad + 8 + j * 180, y: 14, fill: s.color }, `— ${s.label} (max ${max.toPrecision(3)})`));
+    const swatch = svgEl('line', { x1: pad + 8 + j * 180, y1: 11, x2: pad + 18 + j * 180, y2: 11, stroke: s.color, 'stroke-width': 2 });
+    legend(svg, pad + 8 + j * 180, swatch, `${s.label} (max ${max.toPrecision(3)})`);
   });
 }

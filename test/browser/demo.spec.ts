@@ -23,6 +23,16 @@ const test = base.extend<{ demo: Page }>({
   },
 });
 
+/** The colours of a chart's legend swatches, and the distinct colours of its bars or lines, as rendered. */
+const legendColours = (page: Page, chart: string) =>
+  page.evaluate((id) => {
+    const svg = document.getElementById(id)!;
+    const colour = (e: Element) => (e.tagName === 'rect' ? getComputedStyle(e).fill : getComputedStyle(e).stroke);
+    const swatches = [...svg.querySelectorAll('.swatch')].map(colour);
+    const marks = [...new Set([...svg.querySelectorAll('rect:not(.swatch), polyline')].map(colour))];
+    return { swatches, marks };
+  }, chart);
+
 const chiSquare = (freqs: number[], probs: number[], n: number) => freqs.reduce((a, f, i) => a + (n * (f - probs[i]!)) ** 2 / (n * probs[i]!), 0);
 
 test('the page loads without errors and the badge names the WebGPU adapter', async ({ demo: page }) => {
@@ -38,6 +48,14 @@ test('the tau slider and the hard switch change the charts; frequencies match so
   const n = before.samples;
   expect(n).toBe(4096);
   expect(chiSquare(before.freqs, before.probs, n)).toBeLessThan(CHI2_CRITICAL_9DF);
+
+  // Each legend entry shows its series' colour: two series of bars, then one.
+  for (const [chart, series] of [['freq-chart', 2], ['mean-chart', 1]] as const) {
+    const { swatches, marks } = await legendColours(page, chart);
+    expect(swatches).toHaveLength(series);
+    expect(new Set(swatches).size).toBe(series);
+    expect([...swatches].sort()).toEqual([...marks].sort());
+  }
 
   const chart = await page.locator('#mean-chart').innerHTML();
   await page.locator('#tau').fill('0'); // tau = 0.05: soft samples nearly one-hot
@@ -82,6 +100,10 @@ for (const backend of ['webgpu', 'cpu'] as const) {
     expect(r.recovered).toBe(14);
     expect(r.derived).toEqual(r.best);
     expect(r.finalLoss).toBeLessThan(0.05);
+    const { swatches, marks } = await legendColours(page, 'curves'); // loss and tau
+    expect(swatches).toHaveLength(2);
+    expect(new Set(swatches).size).toBe(2);
+    expect([...swatches].sort()).toEqual([...marks].sort());
     await expect(page.locator('#badge')).toHaveText(backend === 'webgpu' ? /^WebGPU/ : 'CPU fallback');
     await expect(page.locator('#search')).toHaveAttribute('data-recovered', '14');
     await page.locator('#search').screenshot({ path: test.info().outputPath(`search-${backend}.png`) });
