@@ -69,6 +69,9 @@ export function createPlayground(getRuntime: () => GumbelRuntime, report: (ms: n
     svg.replaceChildren();
     $<HTMLElement>('simplex-figure').hidden = state.K !== 3;
     if (state.K !== 3) return;
+    $('simplex-caption').textContent = state.hard
+      ? 'hard samples on the probability triangle (K = 3): one-hot, so at the corners'
+      : 'soft samples on the probability triangle (K = 3)';
     const corners = [
       [150, 15],
       [15, 250],

@@ -81,6 +81,7 @@ test('the tau slider and the hard switch change the charts; frequencies match so
   await page.locator('#k').dispatchEvent('change');
   await page.evaluate(() => window.demo.redraw());
   await expect(page.locator('#simplex circle')).toHaveCount(1500);
+  await expect(page.locator('#simplex-caption')).toHaveText(/^hard samples/); // the hard switch is on
   const k3 = await readState();
   expect(k3.K).toBe(3);
   expect(chiSquare(k3.freqs, k3.probs, n)).toBeLessThan(CHI2_CRITICAL_9DF);
@@ -88,6 +89,9 @@ test('the tau slider and the hard switch change the charts; frequencies match so
   await page.locator('#replay').click();
   await expect(panel).toHaveAttribute('data-replay', 'true');
   await panel.screenshot({ path: test.info().outputPath('playground-k3-hard.png') });
+  await page.locator('#hard').uncheck();
+  await page.evaluate(() => window.demo.redraw());
+  await expect(page.locator('#simplex-caption')).toHaveText(/^soft samples/);
 });
 
 for (const backend of ['webgpu', 'cpu'] as const) {
