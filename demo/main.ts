@@ -2,6 +2,7 @@
 // window.demo exposes the numbers on the page for the tests and the headless runner.
 import { createGumbel, type GumbelRuntime } from '../src/index.js';
 import { lineChart } from './charts.js';
+import { readNumber } from './inputs.js';
 import { createPlayground } from './playground.js';
 import { DEFAULT_SEARCH, runSearch, type SearchOptions, type SearchResult, type StepReport } from './search-core.js';
 
@@ -70,7 +71,7 @@ function drawProbs(probs: Float64Array, best: number[] | null, o: SearchOptions)
 let lastResult: SearchResult | null = null;
 
 async function train(overrides: Partial<SearchOptions> = {}): Promise<SearchResult> {
-  const o: SearchOptions = { ...DEFAULT_SEARCH, schedule: $<HTMLSelectElement>('schedule').value as SearchOptions['schedule'], steps: Number($<HTMLInputElement>('steps').value) || DEFAULT_SEARCH.steps, ...overrides };
+  const o: SearchOptions = { ...DEFAULT_SEARCH, schedule: $<HTMLSelectElement>('schedule').value as SearchOptions['schedule'], steps: readNumber($<HTMLInputElement>('steps'), DEFAULT_SEARCH.steps, true), ...overrides };
   const button = $<HTMLButtonElement>('train');
   button.disabled = true;
   const losses: number[] = [];
@@ -108,7 +109,12 @@ async function train(overrides: Partial<SearchOptions> = {}): Promise<SearchResu
     button.disabled = false;
   }
 }
-$<HTMLButtonElement>('train').addEventListener('click', () => void train());
+$<HTMLButtonElement>('train').addEventListener('click', () =>
+  train().catch((error: unknown) => {
+    $<HTMLSpanElement>('train-status').textContent = `failed: ${(error as Error).message}`;
+    console.error(error);
+  }),
+);
 
 showBackend();
 await playground.update();

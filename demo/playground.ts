@@ -1,6 +1,7 @@
 // The temperature playground: many samples of one logit vector per change, drawn in a single call.
 import type { GumbelRuntime } from '../src/index.js';
 import { barChart, svgEl } from './charts.js';
+import { readNumber } from './inputs.js';
 
 export const PLAYGROUND_SAMPLES = 4096;
 const TRIANGLE_POINTS = 1500;
@@ -54,9 +55,9 @@ export function createPlayground(getRuntime: () => GumbelRuntime, report: (ms: n
       const label = document.createElement('label');
       label.textContent = `logit ${i} `;
       const input = document.createElement('input');
-      Object.assign(input, { type: 'number', step: '0.1', value: String(v), id: `logit-${i}` });
+      Object.assign(input, { type: 'number', step: '0.1', min: '-1000', max: '1000', value: String(v), id: `logit-${i}` });
       input.addEventListener('change', () => {
-        state.logits[i] = Number(input.value) || 0;
+        state.logits[i] = readNumber(input, 0, false);
         void update();
       });
       label.append(input);
@@ -108,15 +109,19 @@ export function createPlayground(getRuntime: () => GumbelRuntime, report: (ms: n
     report(ms);
   }
 
-  /** Serializes redraws: every change waits for the previous draw. */
+  /** Serializes redraws: every change waits for the previous draw. A failed draw is shown on the page and
+   * logged, and the next change draws again. */
   function update(): Promise<void> {
-    pending = pending.then(redraw);
+    pending = pending.then(redraw).catch((error: unknown) => {
+      $<HTMLSpanElement>('playground-status').textContent = `draw failed: ${(error as Error).message}`;
+      console.error(error);
+    });
     return pending;
   }
 
   $<HTMLSpanElement>('sample-count').textContent = String(PLAYGROUND_SAMPLES);
   $<HTMLInputElement>('k').addEventListener('change', (e) => {
-    const K = Math.max(3, Math.min(10, Math.round(Number((e.target as HTMLInputElement).value)) || 3));
+    const K = readNumber(e.target as HTMLInputElement, 3, true);
     state.K = K;
     state.logits = Array.from({ length: K }, (_, i) => state.logits[i] ?? 0);
     renderLogitInputs();
@@ -134,16 +139,22 @@ export function createPlayground(getRuntime: () => GumbelRuntime, report: (ms: n
     void update();
   });
   $<HTMLInputElement>('seed').addEventListener('change', (e) => {
-    state.seed = Math.max(0, Math.floor(Number((e.target as HTMLInputElement).value)) || 0);
+    state.seed = readNumber(e.target as HTMLInputElement, 0, true);
     void update();
   });
   $<HTMLButtonElement>('replay').addEventListener('click', async () => {
     await pending;
     const before = state.firstY.slice();
-    const again = await drawSamples(getRuntime(), state.logits, state.tau, state.hard, state.seed);
-    const same = before.every((v, i) => v === again.y[i]);
-    $<HTMLSpanElement>('replay-result').textContent = same ? 'identical samples: the same (seed, stream, offset) reproduces them' : 'samples differ!';
-    $<HTMLElement>('playground').dataset.replay = String(same);
+    const status = $<HTMLSpanElement>('playground-status');
+    try {
+      const again = await drawSamples(getRuntime(), state.logits, state.tau, state.hard, state.seed);
+      const same = before.every((v, i) => v === again.y[i]);
+      status.textContent = same ? 'identical samples: the same (seed, stream, offset) reproduces them' : 'samples differ!';
+      $<HTMLElement>('playground').dataset.replay = String(same);
+    } catch (error) {
+      status.textContent = `draw failed: ${(error as Error).message}`;
+      console.error(error);
+    }
   });
   renderLogitInputs();
   showTau();

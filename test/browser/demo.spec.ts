@@ -94,6 +94,28 @@ test('the tau slider and the hard switch change the charts; frequencies match so
   await expect(page.locator('#simplex-caption')).toHaveText(/^soft samples/);
 });
 
+test("values typed past the inputs' bounds are clamped and shown, and the page keeps drawing", async ({ demo: page }) => {
+  const typeInto = async (id: string, value: string) => {
+    await page.locator(id).fill(value);
+    await page.locator(id).dispatchEvent('change');
+    await page.evaluate(() => window.demo.redraw());
+  };
+  await typeInto('#seed', '1e300'); // the package refuses a number seed above 2^53
+  await expect(page.locator('#seed')).toHaveValue(String(Number.MAX_SAFE_INTEGER));
+  await typeInto('#logit-0', '1e39'); // +inf in f32: the row would be invalid
+  await expect(page.locator('#logit-0')).toHaveValue('1000');
+  await typeInto('#k', '50');
+  await expect(page.locator('#k')).toHaveValue('10');
+  const state = await page.evaluate(() => ({ ...window.demo.playground, meanY: [...window.demo.playground.meanY] }));
+  expect(state.seed).toBe(Number.MAX_SAFE_INTEGER);
+  expect(state.K).toBe(10);
+  expect(state.freqs[0]).toBe(1); // logit 0 is 1000, the others at most 1.5: always the index
+  expect(state.meanY[0]).toBeCloseTo(1, 6);
+  await page.locator('#steps').fill('1e9'); // read when training starts
+  await page.evaluate(() => window.demo.train({ steps: 20 }));
+  await expect(page.locator('#steps')).toHaveValue('2000');
+});
+
 for (const backend of ['webgpu', 'cpu'] as const) {
   test(`the toy search recovers the best operation on every edge at the defaults (${backend})`, async ({ demo: page }) => {
     test.setTimeout(240_000);
