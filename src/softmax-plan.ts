@@ -68,7 +68,7 @@ function planCommon<T extends Tensor>(
   } else if (options.tau === undefined) {
     throw new TypeError('options.tau is required: a number or an f32 tensor of shape [...batch]');
   } else {
-    tauTensor = checkTensor('options.tau', options.tau, isOwn, 'f32');
+    tauTensor = checkTensor('options.tau', options.tau, isOwn, 'f32', 'a number or an f32 tensor of the batch shape');
     if (tauTensor.shape.length !== batchShape.length || tauTensor.shape.some((d, i) => d !== batchShape[i])) {
       throw new RangeError(`options.tau must have the batch shape [${batchShape}] of logits [${logits.shape}], got [${tauTensor.shape}]`);
     }

@@ -66,11 +66,12 @@ export function toShape(name: string, shape: unknown): { shape: readonly number[
   return { shape: Object.freeze([...shape]), size };
 }
 
-/** Checks that a value is a live tensor of this runtime with the given dtype. */
-export function checkTensor<T extends Tensor>(name: string, value: unknown, isOwn: (t: unknown) => t is T, dtype?: 'f32' | 'u32'): T {
+/** Checks that a value is a live tensor of this runtime with the given dtype; `expected` says what else the
+ * argument may be, for the message. */
+export function checkTensor<T extends Tensor>(name: string, value: unknown, isOwn: (t: unknown) => t is T, dtype?: 'f32' | 'u32', expected = 'a tensor'): T {
   if (!isOwn(value)) {
     const foreign = typeof value === 'object' && value !== null && 'dtype' in value && 'shape' in value;
-    throw new TypeError(foreign ? `${name} is a tensor of another runtime or backend` : `${name} must be a tensor, got ${describe(value)}`);
+    throw new TypeError(foreign ? `${name} is a tensor of another runtime or backend` : `${name} must be ${expected}, got ${describe(value)}`);
   }
   if (value.destroyed) throw new TypeError(`${name} was destroyed`);
   if (dtype && value.dtype !== dtype) throw new TypeError(`${name} must have dtype '${dtype}', got '${value.dtype}'`);

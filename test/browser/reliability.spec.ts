@@ -14,6 +14,7 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
       ['tau NaN', () => rt.gumbelSoftmax(logits, { tau: NaN, seed: 1 })],
       ['tau -1', () => rt.gumbelSoftmax(logits, { tau: -1, seed: 1 })],
       ['tau Infinity', () => rt.gumbelSoftmax(logits, { tau: Infinity, seed: 1 })],
+      ['tau string', () => rt.gumbelSoftmax(logits, { tau: '0.5' as never, seed: 1 })],
       ['tau tensor shape', () => rt.gumbelSoftmax(logits, { tau: rt.tensor(new Float32Array(6), [6]), seed: 1 })],
       ['missing seed', () => rt.gumbelSoftmax(logits, { tau: 1 } as never)],
       ['seed string', () => rt.gumbelSoftmax(logits, { tau: 1, seed: '1' as never })],
@@ -60,6 +61,7 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
   }
   const messages = Object.fromEntries(r.out.map((c) => [c.name, c.error]));
   expect(messages['tau 0']).toMatch(/options\.tau/);
+  expect(messages['tau string']).toMatch(/options\.tau must be a number or an f32 tensor of the batch shape, got the string "0\.5"/);
   expect(messages['tau tensor shape']).toMatch(/options\.tau must have the batch shape \[4\]/);
   expect(messages['missing seed']).toMatch(/options\.seed is required/);
   expect(messages['seed 2^64']).toMatch(/options\.seed must be an integer in \[0, 2\^64\)/);

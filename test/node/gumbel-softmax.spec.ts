@@ -111,6 +111,8 @@ test('bad gumbelSoftmax and backward arguments are TypeErrors or RangeErrors nam
     [fwd({ tau: undefined }), TypeError, /options\.tau is required/],
     [fwd({ tau: rt.tensor(new Float32Array(3), [3]) }), RangeError, /options\.tau must have the batch shape \[2\]/],
     [fwd({ tau: rt.tensor(new Uint32Array(2), [2]) }), TypeError, /options\.tau must have dtype 'f32'/],
+    [fwd({ tau: '0.5' }), TypeError, /options\.tau must be a number or an f32 tensor of the batch shape, got the string "0\.5"/],
+    [fwd({ tau: [0.5, 1] }), TypeError, /options\.tau must be a number or an f32 tensor of the batch shape, got an array/],
     [fwd({ samples: 0 }), RangeError, /options\.samples must be an integer >= 1, got 0/],
     [fwd({ samples: 1.5 }), RangeError, /options\.samples/],
     [fwd({ samples: '2' }), TypeError, /options\.samples must be a number/],
