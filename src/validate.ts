@@ -1,8 +1,19 @@
-// Argument checks shared by both backends: every public entry point validates before any work,
-// with a TypeError (wrong kind of value) or RangeError (right kind, wrong value) that names the argument.
+// Checks shared by both backends: every public entry point validates before any work, arguments with a
+// TypeError (wrong kind of value) or RangeError (right kind, wrong value) that names the argument, and the
+// batch rules with one message on both.
 import type { RngOptions, Tensor } from './types.js';
 
 const TWO_64 = 1n << 64n;
+
+/** The batch rules, the same on both backends (README, `rt.batch`): batches do not nest. */
+export function checkNotInBatch(inBatch: boolean): void {
+  if (inBatch) throw new Error('gumbel-webgpu: batch() calls do not nest');
+}
+
+/** ... and a read inside a batch rejects, since on WebGPU nothing is submitted until the batch settles. */
+export function checkReadOutsideBatch(inBatch: boolean): void {
+  if (inBatch) throw new Error('gumbel-webgpu: read() inside batch(): the batch is not submitted yet; read after it resolves');
+}
 
 /** A 64-bit unsigned integer argument as a bigint. */
 export function toU64(name: string, value: unknown): bigint {

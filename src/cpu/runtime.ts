@@ -1,7 +1,7 @@
 // The CPU fallback: the same ops and results as the WebGPU backend, in plain JavaScript.
 import { planBackward, planForward } from '../softmax-plan.js';
 import type { DataOf, DType, GumbelRuntime, GumbelSoftmaxBackwardOptions, GumbelSoftmaxOptions, GumbelSoftmaxOutputs, RngOptions, SoftmaxOutput, Tensor } from '../types.js';
-import { checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { checkNotInBatch, checkReadOutsideBatch, checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { newArray } from './arrays.js';
 import { drawWords, forEachWord } from './philox.js';
 import { gumbelSoftmaxBackwardCpu, gumbelSoftmaxCpu } from './gumbel-softmax.js';
@@ -60,7 +60,7 @@ class CpuRuntime implements GumbelRuntime {
   /** As the WebGPU backend's: a read inside a batch rejects there, so it rejects here too. */
   checkReadable(): void {
     this.assertUsable();
-    if (this.#batchOutputs) throw new Error('gumbel-webgpu: read() inside batch(): the batch is not submitted yet; read after it resolves');
+    checkReadOutsideBatch(this.#batchOutputs !== null);
   }
 
   isOwn = (t: unknown): t is CpuTensor => t instanceof CpuTensor && t.owner === this;
@@ -128,7 +128,7 @@ class CpuRuntime implements GumbelRuntime {
    */
   async batch<T>(work: () => Promise<T>): Promise<T> {
     this.assertUsable();
-    if (this.#batchOutputs) throw new Error('gumbel-webgpu: batch() calls do not nest');
+    checkNotInBatch(this.#batchOutputs !== null);
     const outputs: CpuTensor[] = [];
     this.#batchOutputs = outputs;
     try {

@@ -19,7 +19,7 @@ import type {
   SoftmaxOutput,
   Tensor,
 } from '../types.js';
-import { checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { checkNotInBatch, checkReadOutsideBatch, checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
 import { GpuContext } from './context.js';
 import { acquireDevice, DeviceHealth, type AcquiredDevice } from './device.js';
 
@@ -189,7 +189,7 @@ class GpuRuntime implements GumbelRuntime {
 
   async batch<T>(work: () => Promise<T>): Promise<T> {
     this.#health.check();
-    if (this.#batch) throw new Error('gumbel-webgpu: batch() calls do not nest');
+    checkNotInBatch(this.#batch !== null);
     const batch = { encoder: this.device.createCommandEncoder({ label: 'batch' }), outputs: [] as GpuTensor[] };
     let result: T;
     // The scopes span the whole batch, so pipelines and bind groups its ops create are checked too.
@@ -218,7 +218,7 @@ class GpuRuntime implements GumbelRuntime {
   /** Throws when a read cannot start now: the device is lost or destroyed, or a batch is being encoded. */
   checkReadable(): void {
     this.#health.check();
-    if (this.#batch) throw new Error('gumbel-webgpu: read() inside batch(): the batch is not submitted yet; read after it resolves');
+    checkReadOutsideBatch(this.#batch !== null);
   }
 
   /**
