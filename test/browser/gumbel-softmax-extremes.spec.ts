@@ -249,6 +249,57 @@ test('rows split across workgroups merge their chunks: masks, ties and invalid l
   }
 });
 
+test('exact ties pick the lowest k on every path: within a block, across blocks, invocations and rows of any length', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const { createGumbel } = window.harness.lib;
+    // A logit of 1e30 absorbs any noise (at most 22.9, far under half its ulp), so tied logits give tied v.
+    const tieSets = (K: number) => [
+      [1, 2], // neighbours: one block, or two when the row starts at lane 3
+      [0, 2, K - 1], // the first element, with one in the last block
+      [K - 2, K - 1],
+      [Math.floor(K / 2), K - 1], // far apart in long rows: different invocations of a workgroup
+    ].map((s) => [...new Set(s.filter((k) => k >= 0 && k < K))]);
+    const runtimes = {
+      default: window.rt,
+      'workgroup, subgroups': await createGumbel({ backend: 'webgpu', rowPerInvocation: false }),
+      'workgroup, shared memory, stash off': await createGumbel({ backend: 'webgpu', rowPerInvocation: false, subgroups: false, stash: false }),
+      cpu: window.cpu,
+    };
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const K of [3, 5, 8, 13, 16, 64, 100, 1000, 4096, 5000]) {
+      const sets = tieSets(K);
+      const data = new Float32Array(sets.length * K);
+      sets.forEach((set, row) => {
+        for (let k = 0; k < K; k++) data[row * K + k] = Math.sin(row * K + k);
+        for (const k of set) data[row * K + k] = 1e30;
+      });
+      for (const [name, rt] of Object.entries(runtimes)) {
+        const logits = rt.tensor(data, [sets.length, K]);
+        for (const offset of [0, 3]) {
+          for (const [hard, outputs] of [[false, ['y', 'index']], [false, ['index']], [true, ['y', 'index']]] as const) {
+            const o = await rt.gumbelSoftmax(logits, { tau: 1, seed: 11, offset, samples: 2, hard, outputs: [...outputs] });
+            const index = await o.index!.read();
+            const y = o.y ? await o.y.read() : null;
+            for (let g = 0; g < 2 * sets.length; g++) {
+              const want = Math.min(...sets[g % sets.length]!);
+              checked++;
+              if (index[g] !== want) wrong.push(`${name} K=${K} offset ${offset} hard ${hard} [${outputs}] sample-row ${g}: index ${index[g]}, want ${want}`);
+              if (hard && y && y[g * K + want] !== 1) wrong.push(`${name} K=${K} offset ${offset} sample-row ${g}: hard y not 1 at ${want}`);
+            }
+          }
+        }
+        logits.destroy();
+      }
+    }
+    runtimes['workgroup, subgroups'].destroy();
+    runtimes['workgroup, shared memory, stash off'].destroy();
+    return { wrong, checked };
+  });
+  expect(r.checked).toBe(10 * 4 * 2 * 3 * 8);
+  expect(r.wrong).toEqual([]);
+});
+
 test('Gumbel-max frequencies of index over 10^5 samples match softmax(logits) by chi-square', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     const { stats } = window.harness;
