@@ -5,7 +5,8 @@ export function readNumber(input: HTMLInputElement, fallback: number, integer: b
   const typed = input.value.trim() === '' ? NaN : Number(input.value); // '' when the text is not a number
   let x = Number.isFinite(typed) ? typed : fallback;
   if (integer) x = Math.round(x);
-  x = Math.min(Number(input.max), Math.max(Number(input.min), x));
+  const bound = (attr: string, none: number) => (attr === '' ? none : Number(attr)); // an input without min or max
+  x = Math.min(bound(input.max, Infinity), Math.max(bound(input.min, -Infinity), x));
   input.value = String(x);
   return x;
 }
