@@ -109,13 +109,15 @@ export function createPlayground(getRuntime: () => GumbelRuntime, report: (ms: n
     report(ms);
   }
 
-  /** Serializes redraws: every change waits for the previous draw. A failed draw is shown on the page and
-   * logged, and the next change draws again. */
+  /** A failed draw is shown on the page and logged; the next change draws again. */
+  const drawFailed = (error: unknown) => {
+    $<HTMLSpanElement>('playground-status').textContent = `draw failed: ${(error as Error).message}`;
+    console.error(error);
+  };
+
+  /** Serializes redraws: every change waits for the previous draw. */
   function update(): Promise<void> {
-    pending = pending.then(redraw).catch((error: unknown) => {
-      $<HTMLSpanElement>('playground-status').textContent = `draw failed: ${(error as Error).message}`;
-      console.error(error);
-    });
+    pending = pending.then(redraw).catch(drawFailed);
     return pending;
   }
 
@@ -145,15 +147,13 @@ export function createPlayground(getRuntime: () => GumbelRuntime, report: (ms: n
   $<HTMLButtonElement>('replay').addEventListener('click', async () => {
     await pending;
     const before = state.firstY.slice();
-    const status = $<HTMLSpanElement>('playground-status');
     try {
       const again = await drawSamples(getRuntime(), state.logits, state.tau, state.hard, state.seed);
       const same = before.every((v, i) => v === again.y[i]);
-      status.textContent = same ? 'identical samples: the same (seed, stream, offset) reproduces them' : 'samples differ!';
+      $<HTMLSpanElement>('playground-status').textContent = same ? 'identical samples: the same (seed, stream, offset) reproduces them' : 'samples differ!';
       $<HTMLElement>('playground').dataset.replay = String(same);
     } catch (error) {
-      status.textContent = `draw failed: ${(error as Error).message}`;
-      console.error(error);
+      drawFailed(error);
     }
   });
   renderLogitInputs();
