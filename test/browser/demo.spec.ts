@@ -23,15 +23,23 @@ const test = base.extend<{ demo: Page }>({
   },
 });
 
-/** The colours of a chart's legend swatches, and the distinct colours of its bars or lines, as rendered. */
-const legendColours = (page: Page, chart: string) =>
-  page.evaluate((id) => {
+/** Checks that a chart has one legend swatch per series, each in its own colour, the colours of its bars or
+ * lines, as rendered. */
+async function expectLegendColours(page: Page, chart: string, series: number): Promise<void> {
+  const { swatches, marks } = await page.evaluate((id) => {
     const svg = document.getElementById(id)!;
     const colour = (e: Element) => (e.tagName === 'rect' ? getComputedStyle(e).fill : getComputedStyle(e).stroke);
     const swatches = [...svg.querySelectorAll('.swatch')].map(colour);
     const marks = [...new Set([...svg.querySelectorAll('rect:not(.swatch), polyline')].map(colour))];
     return { swatches, marks };
   }, chart);
+  expect(swatches, chart).toHaveLength(series);
+  expect(new Set(swatches).size, chart).toBe(series);
+  expect([...swatches].sort(), chart).toEqual([...marks].sort());
+}
+
+/** The playground's state as the page holds it (meanY copied out of its typed array). */
+const playgroundState = (page: Page) => page.evaluate(() => ({ ...window.demo.playground, meanY: [...window.demo.playground.meanY] }));
 
 const chiSquare = (freqs: number[], probs: number[], n: number) => freqs.reduce((a, f, i) => a + (n * (f - probs[i]!)) ** 2 / (n * probs[i]!), 0);
 
@@ -43,37 +51,32 @@ test('the page loads without errors and the badge names the WebGPU adapter', asy
 
 test('the tau slider and the hard switch change the charts; frequencies match softmax(logits)', async ({ demo: page }) => {
   const panel = page.locator('#playground');
-  const readState = () => page.evaluate(() => ({ ...window.demo.playground, meanY: [...window.demo.playground.meanY] }));
-  const before = await readState();
+  const before = await playgroundState(page);
   const n = before.samples;
   expect(n).toBe(4096);
   expect(chiSquare(before.freqs, before.probs, n)).toBeLessThan(CHI2_CRITICAL_9DF);
 
   // Each legend entry shows its series' colour: two series of bars, then one.
-  for (const [chart, series] of [['freq-chart', 2], ['mean-chart', 1]] as const) {
-    const { swatches, marks } = await legendColours(page, chart);
-    expect(swatches).toHaveLength(series);
-    expect(new Set(swatches).size).toBe(series);
-    expect([...swatches].sort()).toEqual([...marks].sort());
-  }
+  await expectLegendColours(page, 'freq-chart', 2);
+  await expectLegendColours(page, 'mean-chart', 1);
 
   const chart = await page.locator('#mean-chart').innerHTML();
   await page.locator('#tau').fill('0'); // tau = 0.05: soft samples nearly one-hot
   await page.evaluate(() => window.demo.redraw());
   await expect(panel).toHaveAttribute('data-tau', String(0.05));
-  const cold = await readState();
+  const cold = await playgroundState(page);
   expect(await page.locator('#mean-chart').innerHTML()).not.toEqual(chart);
   // At low tau the mean of y approaches the index frequencies; at tau = 10 it flattens towards 1/K.
   cold.meanY.forEach((m, i) => expect(Math.abs(m - cold.freqs[i]!)).toBeLessThan(0.02));
   await page.locator('#tau').fill('1000');
   await page.evaluate(() => window.demo.redraw());
-  const hot = await readState();
+  const hot = await playgroundState(page);
   hot.meanY.forEach((m) => expect(Math.abs(m - 1 / hot.K)).toBeLessThan(0.1));
 
   await page.locator('#hard').check();
   await page.evaluate(() => window.demo.redraw());
   await expect(panel).toHaveAttribute('data-hard', 'true');
-  const hard = await readState();
+  const hard = await playgroundState(page);
   hard.meanY.forEach((m, i) => expect(m).toBeCloseTo(hard.freqs[i]!, 6)); // one-hot samples: mean y is the frequency
 
   // K = 3 shows the probability triangle with one point per drawn sample (up to 1500).
@@ -82,7 +85,7 @@ test('the tau slider and the hard switch change the charts; frequencies match so
   await page.evaluate(() => window.demo.redraw());
   await expect(page.locator('#simplex circle')).toHaveCount(1500);
   await expect(page.locator('#simplex-caption')).toHaveText(/^hard samples/); // the hard switch is on
-  const k3 = await readState();
+  const k3 = await playgroundState(page);
   expect(k3.K).toBe(3);
   expect(chiSquare(k3.freqs, k3.probs, n)).toBeLessThan(CHI2_CRITICAL_9DF);
 
@@ -106,7 +109,7 @@ test("values typed past the inputs' bounds are clamped and shown, and the page k
   await expect(page.locator('#logit-0')).toHaveValue('1000');
   await typeInto('#k', '50');
   await expect(page.locator('#k')).toHaveValue('10');
-  const state = await page.evaluate(() => ({ ...window.demo.playground, meanY: [...window.demo.playground.meanY] }));
+  const state = await playgroundState(page);
   expect(state.seed).toBe(Number.MAX_SAFE_INTEGER);
   expect(state.K).toBe(10);
   expect(state.freqs[0]).toBe(1); // logit 0 is 1000, the others at most 1.5: always the index
@@ -126,10 +129,7 @@ for (const backend of ['webgpu', 'cpu'] as const) {
     expect(r.recovered).toBe(14);
     expect(r.derived).toEqual(r.best);
     expect(r.finalLoss).toBeLessThan(0.05);
-    const { swatches, marks } = await legendColours(page, 'curves'); // loss and tau
-    expect(swatches).toHaveLength(2);
-    expect(new Set(swatches).size).toBe(2);
-    expect([...swatches].sort()).toEqual([...marks].sort());
+    await expectLegendColours(page, 'curves', 2); // loss and tau
     await expect(page.locator('#badge')).toHaveText(backend === 'webgpu' ? /^WebGPU/ : 'CPU fallback');
     await expect(page.locator('#search')).toHaveAttribute('data-recovered', '14');
     await page.locator('#search').screenshot({ path: test.info().outputPath(`search-${backend}.png`) });
