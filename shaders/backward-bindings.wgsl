@@ -1,10 +1,7 @@
-// The bindings of the three Gumbel-Softmax backward kernels.
+// The bindings of the three Gumbel-Softmax backward kernels: those of the row data (logits, dy, dLogSoftmax,
+// dLogits) in backward-rows.wgsl, whose element type depends on the kernel's variant. 6 is partials
+// (row-split.wgsl).
+//!include backward-rows.wgsl
 
 @group(0) @binding(0) var<uniform> params: SoftmaxParams;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read> taus: array<f32>;
-@group(0) @binding(3) var<storage, read> dy: array<f32>;
-@group(0) @binding(4) var<storage, read> dl: array<f32>;
-@group(0) @binding(5) var<storage, read_write> d_logits: array<f32>;
-// The logits again, as vec4s, for rows aligned to 4 (ALIGNED_ROWS, softmax-forward.wgsl); 6 is partials.
-@group(0) @binding(7) var<storage, read> logits4: array<vec4f>;

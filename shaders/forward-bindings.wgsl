@@ -1,10 +1,7 @@
-// The bindings of the three Gumbel-Softmax forward kernels.
+// The bindings of the three Gumbel-Softmax forward kernels: those of the row data (logits, y, logSoftmax) in
+// forward-rows.wgsl, whose element type depends on the kernel's variant. 6 is partials (row-split.wgsl).
+//!include forward-rows.wgsl
 
 @group(0) @binding(0) var<uniform> params: SoftmaxParams;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read> taus: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y_out: array<f32>;
-@group(0) @binding(4) var<storage, read_write> log_softmax_out: array<f32>;
 @group(0) @binding(5) var<storage, read_write> index_out: array<u32>;
-// The logits again, as vec4s, for rows aligned to 4 (ALIGNED_ROWS, softmax-forward.wgsl); 6 is partials.
-@group(0) @binding(7) var<storage, read> logits4: array<vec4f>;

@@ -1,6 +1,6 @@
 // A template: `//!instance lane-store.wgsl` composes it once per output, with that output's function name for
-// STORE_FN and its array for STORE_OUT (softmax-outputs.wgsl: y and logSoftmax; softmax-backward.wgsl:
-// dLogits), since WGSL cannot pass a storage array to a function without unrestricted_pointer_parameters.
+// STORE_FN and its array for STORE_OUT (forward-rows.wgsl: y and logSoftmax; backward-rows.wgsl: dLogits),
+// since WGSL cannot pass a storage array to a function without unrestricted_pointer_parameters.
 // fn STORE_FN stores the lanes of block br that lie inside the row (k < K) into STORE_OUT, from row = the row's
 // first element; br must hold an element of the row. UNROLLED_LANE_STORES (set by row-by-invocation.wgsl and
 // row-split.wgsl) picks four stores with constant lane indices and no branch (aliased_values), or four plain

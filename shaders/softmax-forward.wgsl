@@ -2,7 +2,8 @@
 // (push_lanes). The forward's outputs (write_lanes) and the overrides that pick them are in
 // softmax-outputs.wgsl. A block's four lanes are handled as vectors, not in a loop over lanes: software
 // adapters (SwiftShader) run lane loops over function-scope vectors several times slower. Requires each
-// direction's fn needs_sum() (softmax-outputs.wgsl, softmax-backward.wgsl).
+// direction's fn needs_sum() (softmax-outputs.wgsl, softmax-backward.wgsl) and fn logit_block (forward-rows.wgsl,
+// backward-rows.wgsl).
 //!include softmax-row.wgsl
 
 // v = logit + noise of each lane of block br, and its kind: v is meaningful only for FINITE.
@@ -48,21 +49,11 @@ fn v_to_store(x: Lanes) -> vec4f {
   return select(x.v, vec4f(f32_from_bits(NEG_INF_BITS)), x.kind == vec4u(MASKED));
 }
 
-// Set by the host when every row starts at a multiple of 4, in the stream and in the bound logits (K, the
-// offset and the binding's base all multiples of 4): every block then lies wholly inside its row, lead is 0,
-// and a block's logits are one aligned vec4.
-override ALIGNED_ROWS: bool = false;
-
+// Block br's logits (logit_block: forward-rows.wgsl, backward-rows.wgsl) plus its noise; lanes outside the
+// row are marked MASKED (what they loaded is discarded).
 fn row_lanes(first_block: vec2u, lead: u32, br: u32, logit_row: u32) -> Lanes {
   let k = lane_k(br, lead);
-  var l: vec4f;
-  if (ALIGNED_ROWS) {
-    l = logits4[(logit_row >> 2u) + br];
-  } else {
-    // Lanes outside the row load an element of the row (load_k) and are then marked MASKED: no branches.
-    let at = vec4u(logit_row) + load_k(br, lead);
-    l = vec4f(logits[at.x], logits[at.y], logits[at.z], logits[at.w]);
-  }
+  let l = logit_block(logit_row, br, lead);
   let noise = gumbel_from_bits(stream_block(params.key, params.stream, first_block, br));
   return Lanes(l + noise, select(vec4u(MASKED), classify(l), k < vec4u(params.k)));
 }

@@ -1,5 +1,5 @@
-// The forward's outputs of one Philox block of a row. Requires bindings y_out, log_softmax_out, and const
-// UNROLLED_LANE_STORES (row-by-invocation.wgsl or row-split.wgsl).
+// The forward's outputs of one Philox block of a row. Requires forward-rows.wgsl (or its aligned stand-in) and
+// const UNROLLED_LANE_STORES (row-by-invocation.wgsl or row-split.wgsl).
 //!include softmax-forward.wgsl
 
 override WRITE_Y: bool = true;
@@ -34,21 +34,15 @@ fn stash_store(x: Lanes, br: u32, lead: u32, out_row: u32) {
   }
 }
 
-// y_store and log_softmax_store: the lanes of block br inside the row into y / logSoftmax (lane-store.wgsl).
-//!instance lane-store.wgsl STORE_FN=y_store STORE_OUT=y_out
-//!instance lane-store.wgsl STORE_FN=log_softmax_store STORE_OUT=log_softmax_out
-
 // Read by the invocation that stored the block, so no barrier is needed.
 fn stash_load(br: u32, lead: u32, out_row: u32) -> Lanes {
-  let k = lane_k(br, lead);
-  let at = vec4u(out_row) + load_k(br, lead);
   var v: vec4f;
   if (WRITE_LOG_SOFTMAX) {
-    v = vec4f(log_softmax_out[at.x], log_softmax_out[at.y], log_softmax_out[at.z], log_softmax_out[at.w]);
+    v = log_softmax_load(out_row, br, lead);
   } else {
-    v = vec4f(y_out[at.x], y_out[at.y], y_out[at.z], y_out[at.w]);
+    v = y_load(out_row, br, lead);
   }
-  return lanes_from_v(v, k);
+  return lanes_from_v(v, lane_k(br, lead));
 }
 
 fn write_lanes(x: Lanes, br: u32, lead: u32, out_row: u32, total: RowState, ln_s: f32, tau: f32, row_ok: bool) {

@@ -3,12 +3,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WgslReflect, ResourceType } from 'wgsl_reflect/wgsl_reflect.module.js';
-import type { BindingSpec, KernelSpec, ParamField, ParamType } from '../src/gpu/kernel-spec.js';
+import type { BindingSpec, KernelDelta, KernelSpec, ParamField, ParamType } from '../src/gpu/kernel-spec.js';
+import { kernelPieces, PIECE_HEADER } from '../src/gpu/kernels.js';
 
 const INCLUDE = /^\/\/!include\s+(\S+)\s*$/;
 // `//!instance piece.wgsl NAME=name ...`: the piece with each whole word NAME replaced by name (a template).
 const INSTANCE = /^\/\/!instance\s+(\S+)((?:\s+\w+=\w+)+)\s*$/;
 const DIRECTIVE = /^(enable|requires|diagnostic)\s/; // must precede every declaration of the module
+
+/**
+ * Variants of a kernel, imported as `shaders/NAME.wgsl?VARIANT`: the kernel composed with each piece on the left
+ * replaced by the one on the right. `aligned`: the Gumbel-Softmax kernels with their row data bound as vec4s,
+ * for rows aligned to 4 (src/ops/gumbel-softmax.ts, rowsAligned).
+ */
+export const VARIANTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  aligned: { 'forward-rows.wgsl': 'forward-rows-aligned.wgsl', 'backward-rows.wgsl': 'backward-rows-aligned.wgsl' },
+};
 const PARAM_TYPES: readonly string[] = ['u32', 'i32', 'f32', 'vec2u', 'vec4u', 'vec2f', 'vec4f'];
 const ALIASES: Record<string, string> = {
   'vec2<u32>': 'vec2u',
@@ -20,13 +30,15 @@ const ALIASES: Record<string, string> = {
 /**
  * The file with every `//!include piece.wgsl` replaced by that piece (recursively, each piece once, first use
  * first), every `//!instance piece.wgsl NAME=name ...` by the piece with those words renamed (once per piece
- * and renaming), and directives such as `enable subgroups;` hoisted to the top.
+ * and renaming), and directives such as `enable subgroups;` hoisted to the top. `swaps` replaces pieces by
+ * name (a variant's, VARIANTS).
  */
-export function composeWgsl(dir: string, file: string): string {
+export function composeWgsl(dir: string, file: string, swaps: Readonly<Record<string, string>> = {}): string {
   const seen = new Set<string>();
   const directives = new Set<string>();
   const parts: string[] = [];
-  const visit = (name: string, renames: [string, string][] = []): void => {
+  const visit = (piece: string, renames: [string, string][] = []): void => {
+    const name = swaps[piece] ?? piece;
     const key = [name, ...renames.map((r) => r.join('='))].join(' ');
     if (seen.has(key)) return;
     seen.add(key);
@@ -46,7 +58,7 @@ export function composeWgsl(dir: string, file: string): string {
       else if (DIRECTIVE.test(line)) directives.add(line.trim());
       else body.push(line);
     }
-    parts.push(`// ---- ${key}\n${body.join('\n').trim()}\n`);
+    parts.push(`${PIECE_HEADER}${key}\n${body.join('\n').trim()}\n`);
   };
   visit(file);
   return [...directives, ...parts].join('\n');
@@ -55,7 +67,7 @@ export function composeWgsl(dir: string, file: string): string {
 /** Reflects composed WGSL into a KernelSpec; throws on a parse error or a layout this package does not support. */
 export function reflectKernel(name: string, code: string): KernelSpec {
   const fail = (why: string): never => {
-    throw new Error(`shaders/${name}.wgsl: ${why}`);
+    throw new Error(`shaders/${name.replace(/^([^?]*)/, '$1.wgsl')}: ${why}`); // NAME?VARIANT: NAME.wgsl?VARIANT
   };
   const reflect = new WgslReflect(code);
   const entries = reflect.entry.compute;
@@ -96,6 +108,38 @@ export function reflectKernel(name: string, code: string): KernelSpec {
   };
 }
 
-export function loadKernel(dir: string, name: string): KernelSpec {
-  return reflectKernel(name, composeWgsl(dir, `${name}.wgsl`));
+/** The kernel shaders/NAME.wgsl, or its VARIANT, which must replace a piece the kernel includes. */
+export function loadKernel(dir: string, name: string, variant?: string): KernelSpec {
+  if (variant === undefined) return reflectKernel(name, composeWgsl(dir, `${name}.wgsl`));
+  const swaps = VARIANTS[variant];
+  if (!swaps) throw new Error(`shaders/${name}.wgsl?${variant}: no such variant (${Object.keys(VARIANTS).join(', ')})`);
+  const code = composeWgsl(dir, `${name}.wgsl`, swaps);
+  if (!Object.values(swaps).some((piece) => code.includes(`${PIECE_HEADER}${piece}\n`))) {
+    throw new Error(`shaders/${name}.wgsl?${variant}: the kernel includes none of the pieces the variant replaces`);
+  }
+  return reflectKernel(`${name}?${variant}`, code);
+}
+
+/**
+ * How VARIANT of kernel NAME differs from it, for the bundle to derive one from the other (kernelVariant in
+ * src/gpu/kernels.ts) instead of holding both whole: the base's pieces it drops and the code of those it adds.
+ * Both must reflect the same bindings, uniform block, overrides and workgroup size.
+ */
+export function variantDelta(dir: string, name: string, variant: string): KernelDelta {
+  const base = loadKernel(dir, name);
+  const spec = loadKernel(dir, name, variant);
+  const fail = (why: string): never => {
+    throw new Error(`shaders/${name}.wgsl?${variant}: ${why}`);
+  };
+  const { name: _n, code: baseCode, ...baseLayout } = base;
+  const { name: _v, code, ...layout } = spec;
+  if (JSON.stringify(layout) !== JSON.stringify(baseLayout)) fail('reflects differently from the kernel');
+  const from = new Map(kernelPieces(baseCode));
+  const to = new Map(kernelPieces(code));
+  if (to.get('') !== from.get('')) fail('changes the directives');
+  return {
+    name: spec.name,
+    drop: [...from.keys()].filter((key) => !to.has(key)),
+    add: [...to].filter(([key]) => !from.has(key)).map(([, text]) => text).join(''),
+  };
 }

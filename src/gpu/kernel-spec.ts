@@ -43,3 +43,13 @@ export interface KernelSpec {
   /** Pipeline-overridable constants. */
   overrides: string[];
 }
+
+/** A kernel variant as the bundle holds it (tools/wgsl-kernel.ts, variantDelta; kernelVariant rebuilds it). */
+export interface KernelDelta {
+  /** The variant's name, NAME?VARIANT. */
+  name: string;
+  /** Header keys (`// ---- key`) of the base kernel's pieces that the variant leaves out. */
+  drop: string[];
+  /** The pieces it puts in, composed. */
+  add: string;
+}

@@ -2,10 +2,24 @@
 // dispatches a kernel cannot disagree with its WGSL: a missing, extra or misnamed binding or uniform
 // member is an error here, not a silent wrong answer on the GPU.
 import { ShaderStage } from './flags.js';
-import type { KernelSpec, ParamsSpec, ParamType } from './kernel-spec.js';
+import type { KernelDelta, KernelSpec, ParamsSpec, ParamType } from './kernel-spec.js';
 
 const COMPONENTS: Record<ParamType, number> = { u32: 1, i32: 1, f32: 1, vec2u: 2, vec4u: 4, vec2f: 2, vec4f: 4 };
 const FLOAT_TYPES: ReadonlySet<ParamType> = new Set(['f32', 'vec2f', 'vec4f']);
+
+/** What starts each piece of a composed kernel, followed by the piece's key (tools/wgsl-kernel.ts, composeWgsl). */
+export const PIECE_HEADER = '// ---- ';
+
+/** A composed kernel's code as [key, text] per piece, in order; what precedes the first (the directives) has key ''. */
+export function kernelPieces(code: string): [string, string][] {
+  return code.split(/^(?=\/\/ ---- )/m).map((text) => [text.startsWith(PIECE_HEADER) ? text.slice(PIECE_HEADER.length, text.indexOf('\n')) : '', text]);
+}
+
+/** A kernel variant from its base kernel: the base's pieces but those the delta drops, and those it adds. */
+export function kernelVariant(base: KernelSpec, delta: KernelDelta): KernelSpec {
+  const kept = kernelPieces(base.code).filter(([key]) => !delta.drop.includes(key));
+  return { ...base, name: delta.name, code: kept.map(([, text]) => text).join('') + delta.add };
+}
 
 /** Throws unless `names` are exactly the kernel's bindings. */
 export function checkBindingNames(spec: KernelSpec, names: readonly string[]): void {

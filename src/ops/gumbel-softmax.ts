@@ -3,11 +3,17 @@
 // rows get a workgroup each, reduced with subgroups where available, or, when there are too few rows to fill
 // the GPU, several workgroups each (chooseRowSplit).
 import backwardKernel from '../../shaders/gumbel-softmax-backward.wgsl';
+import backwardAlignedKernel from '../../shaders/gumbel-softmax-backward.wgsl?aligned';
 import backwardByInvocationKernel from '../../shaders/gumbel-softmax-backward-by-invocation.wgsl';
+import backwardByInvocationAlignedKernel from '../../shaders/gumbel-softmax-backward-by-invocation.wgsl?aligned';
 import backwardSubgroupsKernel from '../../shaders/gumbel-softmax-backward-subgroups.wgsl';
+import backwardSubgroupsAlignedKernel from '../../shaders/gumbel-softmax-backward-subgroups.wgsl?aligned';
 import forwardKernel from '../../shaders/gumbel-softmax.wgsl';
+import forwardAlignedKernel from '../../shaders/gumbel-softmax.wgsl?aligned';
 import forwardByInvocationKernel from '../../shaders/gumbel-softmax-by-invocation.wgsl';
+import forwardByInvocationAlignedKernel from '../../shaders/gumbel-softmax-by-invocation.wgsl?aligned';
 import forwardSubgroupsKernel from '../../shaders/gumbel-softmax-subgroups.wgsl';
+import forwardSubgroupsAlignedKernel from '../../shaders/gumbel-softmax-subgroups.wgsl?aligned';
 import type { GpuContext } from '../gpu/context.js';
 import type { KernelSpec } from '../gpu/kernel-spec.js';
 import type { Bindings, ParamValues } from '../gpu/kernels.js';
@@ -25,6 +31,13 @@ interface RowKernels {
 
 const FORWARD: RowKernels = { byInvocation: forwardByInvocationKernel, tree: forwardKernel, subgroups: forwardSubgroupsKernel };
 const BACKWARD: RowKernels = { byInvocation: backwardByInvocationKernel, tree: backwardKernel, subgroups: backwardSubgroupsKernel };
+// The same kernels with their row data bound as vec4s, for rows aligned to 4 (rowsAligned).
+const FORWARD_ALIGNED: RowKernels = { byInvocation: forwardByInvocationAlignedKernel, tree: forwardAlignedKernel, subgroups: forwardSubgroupsAlignedKernel };
+const BACKWARD_ALIGNED: RowKernels = {
+  byInvocation: backwardByInvocationAlignedKernel,
+  tree: backwardAlignedKernel,
+  subgroups: backwardSubgroupsAlignedKernel,
+};
 
 interface Bases {
   out: number;
@@ -150,12 +163,13 @@ function logitBindings(ctx: GpuContext, plan: SoftmaxPlan, c: RowChunk, logitsWh
 }
 
 /**
- * ALIGNED_ROWS (softmax-forward.wgsl) and the binding of logits4: when K, the offset and the logits' base are
- * multiples of 4, every row starts a Philox block and an aligned vec4, and the logits are bound again as vec4s.
+ * Whether a chunk's rows may take the aligned kernels (forward-rows-aligned.wgsl): when K, the stream offset
+ * and the bases of the bound ranges are multiples of 4, every row starts a Philox block and an aligned vec4 in
+ * each buffer, and every block lies inside its row. The bases are multiples of 64 here (ranges start at
+ * multiples of minStorageBufferOffsetAlignment), and each bound range then holds whole vec4s.
  */
-function alignedLogits(ctx: GpuContext, plan: SoftmaxPlan, logits: { binding: GPUBuffer | GPUBufferBinding; base: number }) {
-  const aligned = plan.K % 4 === 0 && (plan.pos.offset & 3n) === 0n && logits.base % 4 === 0;
-  return { ALIGNED_ROWS: Number(aligned), logits4: aligned ? logits.binding : ctx.unused('logits4') };
+function rowsAligned(plan: SoftmaxPlan, bases: Bases): boolean {
+  return plan.K > 0 && plan.K % 4 === 0 && (plan.pos.offset & 3n) === 0n && bases.out % 4 === 0 && bases.logit % 4 === 0;
 }
 
 /**
@@ -182,17 +196,16 @@ export function encodeGumbelSoftmax(ctx: GpuContext, encoder: GPUCommandEncoder,
     const index = bindRange(ctx, b.index, 'index_out', whole, c.g0, c.g1);
     const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
     const bases = { out: b.y ? y.base : logSoftmax.base, index: index.base, logit: inputs.logits.base, tau: inputs.taus.base };
-    const { ALIGNED_ROWS, logits4 } = alignedLogits(ctx, plan, inputs.logits);
     const buffers = {
       logits: inputs.logits.binding,
-      logits4,
       taus: inputs.taus.binding,
       y_out: y.binding,
       log_softmax_out: logSoftmax.binding,
       index_out: index.binding,
     };
     const chunkRows = c.g1 - c.g0;
-    dispatchRows(ctx, encoder, FORWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), { ...constants, ALIGNED_ROWS }, 1);
+    const kernels = rowsAligned(plan, bases) ? FORWARD_ALIGNED : FORWARD;
+    dispatchRows(ctx, encoder, kernels, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), constants, 1);
   }
 }
 
@@ -227,17 +240,16 @@ export function encodeGumbelSoftmaxBackward(ctx: GpuContext, encoder: GPUCommand
       const inputs = logitBindings(ctx, plan, c, logitsWhole, b.logits, b.taus);
       const dLogits = logitBindings(ctx, plan, c, logitsWhole, b.dLogits, null).logits; // same shape, same base
       const bases = { out: b.dy ? dy.base : dl.base, index: 0, logit: inputs.logits.base, tau: inputs.taus.base };
-      const { ALIGNED_ROWS, logits4 } = alignedLogits(ctx, plan, inputs.logits);
       const buffers = {
         logits: inputs.logits.binding,
-        logits4,
         taus: inputs.taus.binding,
         dy: dy.binding,
         dl: dl.binding,
         d_logits: dLogits.binding,
       };
       const chunkRows = c.g1 - c.g0;
-      dispatchRows(ctx, encoder, BACKWARD, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), { ...constants, ALIGNED_ROWS }, 3);
+      const kernels = rowsAligned(plan, bases) ? BACKWARD_ALIGNED : BACKWARD;
+      dispatchRows(ctx, encoder, kernels, buffers, softmaxParams(plan, c.g0, chunkRows, bases), plan.K, chunkRows, rowLead(plan, c.g0), constants, 3);
     }
   }
 }

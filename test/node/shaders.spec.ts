@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { checkBindingNames, foldDispatch, packParams } from '../../src/gpu/kernels.js';
+import { checkBindingNames, foldDispatch, kernelPieces, kernelVariant, packParams } from '../../src/gpu/kernels.js';
 import { sizeClass } from '../../src/gpu/buffer-pool.js';
 import { chooseRowSplit, fewBlocks, HELD_BLOCKS, MAX_FEW_BLOCKS, holdsRows, invocationWorkgroupSize, rowsByInvocation, rowWorkgroupSize } from '../../src/ops/row-layout.js';
-import { composeWgsl, loadKernel, reflectKernel } from '../../tools/wgsl-kernel.js';
+import { composeWgsl, loadKernel, reflectKernel, variantDelta } from '../../tools/wgsl-kernel.js';
 
 const SHADERS = new URL('../../shaders/', import.meta.url).pathname;
 const files = readdirSync(SHADERS).filter((f) => f.endsWith('.wgsl'));
@@ -26,6 +26,31 @@ for (const name of kernels) {
     expect(spec.code).not.toMatch(/^\/\/!/m); // every directive composed
   });
 }
+
+// The Gumbel-Softmax kernels that src/ops/gumbel-softmax.ts also imports as NAME.wgsl?aligned.
+const ALIGNED = ['gumbel-softmax', 'gumbel-softmax-by-invocation', 'gumbel-softmax-subgroups', 'gumbel-softmax-backward', 'gumbel-softmax-backward-by-invocation', 'gumbel-softmax-backward-subgroups'];
+
+test('the aligned variants bind the row data as vec4s, with one access per Philox block, and the bundle derives them from their kernels', () => {
+  const sections = (code: string) => kernelPieces(code).sort();
+  for (const name of ALIGNED) {
+    const base = loadKernel(SHADERS, name);
+    const spec = loadKernel(SHADERS, name, 'aligned');
+    expect(spec.name).toBe(`${name}?aligned`);
+    expect(spec.bindings).toEqual(base.bindings);
+    const rowData = name.includes('backward') ? ['logits', 'dy', 'dl', 'd_logits'] : ['logits', 'y_out', 'log_softmax_out'];
+    for (const buffer of rowData) {
+      expect(base.code, `${name}: ${buffer}`).toMatch(new RegExp(`var<storage, read(_write)?> ${buffer}: array<f32>;`));
+      expect(spec.code, `${name}: ${buffer}`).toMatch(new RegExp(`var<storage, read(_write)?> ${buffer}: array<vec4f>;`));
+      expect(spec.code, `${name}: ${buffer}`).not.toMatch(new RegExp(`${buffer}\\[at\\.`)); // no lane-by-lane access
+    }
+    const derived = kernelVariant(base, variantDelta(SHADERS, name, 'aligned'));
+    expect(derived.name).toBe(spec.name);
+    expect(sections(derived.code)).toEqual(sections(spec.code));
+    expect(reflectKernel(derived.name, derived.code)).toEqual({ ...spec, code: derived.code });
+  }
+  expect(() => loadKernel(SHADERS, 'gumbel-softmax', 'vec4')).toThrow(/shaders\/gumbel-softmax\.wgsl\?vec4: no such variant \(aligned\)/);
+  expect(() => loadKernel(SHADERS, 'draw', 'aligned')).toThrow(/shaders\/draw\.wgsl\?aligned: the kernel includes none of the pieces the variant replaces/);
+});
 
 test('draw.wgsl reflects to the layout src/ops/draw.ts binds', () => {
   const spec = loadKernel(SHADERS, 'draw');
