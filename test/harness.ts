@@ -10,8 +10,12 @@ import * as softmaxRef from './support/softmax-reference.js';
 import * as stats from './support/stats.js';
 import { runTestKernel } from './support/test-kernel.js';
 
-// Every kernel of the package (pieces have no entry point and are not kernels).
-const allKernels = import.meta.glob<import('../src/gpu/kernel-spec.js').KernelSpec>(['../shaders/draw.wgsl', '../shaders/gumbel-*.wgsl'], { eager: true, import: 'default' });
+// Every kernel of the package (pieces have no entry point and are not kernels), and every `aligned` variant.
+type KernelSpec = import('../src/gpu/kernel-spec.js').KernelSpec;
+const allKernels = [
+  ...Object.values(import.meta.glob<KernelSpec>(['../shaders/draw.wgsl', '../shaders/gumbel-*.wgsl'], { eager: true, import: 'default' })),
+  ...Object.values(import.meta.glob<KernelSpec>(['../shaders/draw.wgsl', '../shaders/gumbel-softmax*.wgsl'], { eager: true, import: 'default', query: '?aligned' })),
+];
 
 /** A runtime on a device with WebGPU's default limits (bindings of 128 MiB, buffers of 256 MiB), for chunking tests. */
 async function defaultLimitRuntime() {

@@ -14,10 +14,15 @@ const DIRECTIVE = /^(enable|requires|diagnostic)\s/; // must precede every decla
 /**
  * Variants of a kernel, imported as `shaders/NAME.wgsl?VARIANT`: the kernel composed with each piece on the left
  * replaced by the one on the right. `aligned`: the Gumbel-Softmax kernels with their row data bound as vec4s,
- * for rows aligned to 4 (src/ops/gumbel-softmax.ts, rowsAligned).
+ * for rows aligned to 4 (src/ops/gumbel-softmax.ts, rowsAligned), and the draw with its output bound as vec4s,
+ * for draws aligned to 4 (src/ops/draw.ts, drawAligned).
  */
 export const VARIANTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  aligned: { 'forward-rows.wgsl': 'forward-rows-aligned.wgsl', 'backward-rows.wgsl': 'backward-rows-aligned.wgsl' },
+  aligned: {
+    'forward-rows.wgsl': 'forward-rows-aligned.wgsl',
+    'backward-rows.wgsl': 'backward-rows-aligned.wgsl',
+    'draw-out.wgsl': 'draw-out-aligned.wgsl',
+  },
 };
 const PARAM_TYPES: readonly string[] = ['u32', 'i32', 'f32', 'vec2u', 'vec4u', 'vec2f', 'vec4f'];
 const ALIASES: Record<string, string> = {

@@ -1,5 +1,6 @@
 // GPU dispatch of the stream ops: randomBits, uniform and gumbel share shaders/draw.wgsl.
 import drawKernel from '../../shaders/draw.wgsl';
+import drawAlignedKernel from '../../shaders/draw.wgsl?aligned';
 import gumbelFromBitsKernel from '../../shaders/gumbel-from-bits.wgsl';
 import type { GpuContext } from '../gpu/context.js';
 import type { StreamPosition } from '../validate.js';
@@ -16,6 +17,15 @@ function chunkElements(ctx: GpuContext, n: number): number {
   return n * 4 <= limit ? n : Math.floor((limit - align) / 4);
 }
 
+/**
+ * Whether a chunk of a draw may store whole blocks as vec4s (draw.wgsl?aligned): it starts a Philox block, its
+ * length is a multiple of 4, and its first element lies at a multiple of 4 in its binding (whose offset, a
+ * multiple of minStorageBufferOffsetAlignment, is one of 32 bytes at least).
+ */
+function drawAligned(lead: number, count: number, outShift: number): boolean {
+  return lead === 0 && count % 4 === 0 && outShift % 4 === 0;
+}
+
 /** Encodes n values of the stream at `pos` into `out` (u32 words or f32 bits), in chunks past one binding. */
 export function encodeDraw(ctx: GpuContext, encoder: GPUCommandEncoder, out: GPUBuffer, n: number, pos: StreamPosition, transform: DrawTransform): void {
   const step = chunkElements(ctx, n);
@@ -25,16 +35,18 @@ export function encodeDraw(ctx: GpuContext, encoder: GPUCommandEncoder, out: GPU
     const start = pos.offset + BigInt(i0);
     const lead = Number(start & 3n);
     const blocks = Math.ceil((lead + count) / 4);
-    const params = ctx.uniforms(drawKernel, {
+    const outShift = i0 - range.base;
+    const kernel = drawAligned(lead, count, outShift) ? drawAlignedKernel : drawKernel;
+    const params = ctx.uniforms(kernel, {
       key: split(pos.seed),
       stream: split(pos.stream),
       first_block: split(start >> 2n),
       lead,
       n: count,
       blocks,
-      out_shift: i0 - range.base,
+      out_shift: outShift,
     });
-    ctx.dispatch(encoder, drawKernel, { draw: params, out: range.binding }, blocks, { TRANSFORM: DRAW_TRANSFORM[transform] });
+    ctx.dispatch(encoder, kernel, { draw: params, out: range.binding }, blocks, { TRANSFORM: DRAW_TRANSFORM[transform] });
   }
 }
 

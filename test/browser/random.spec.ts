@@ -62,12 +62,14 @@ test('Philox products by limbs and by floats equal the exact 64-bit products at 
 test('GPU words equal CPU words exactly over shapes, seeds, streams and offsets, with Philox products by limbs and by floats', async ({ gpuPage }) => {
   const cases = await gpuPage.evaluate(async () => {
     const other = await window.harness.lib.createGumbel({ device: window.rt.device!, philoxFloatProducts: !window.rt.usesPhiloxFloatProducts });
-    const shapes = [[1], [3], [4], [5], [10, 100], [65537], [2 ** 22]];
+    // Lengths and offsets that are multiples of 4 take draw.wgsl's aligned variant (vec4 stores), others its lane stores.
+    const shapes = [[1], [3], [4], [5], [64], [10, 100], [65537], [2 ** 22]];
     const positions = [
       { seed: 0 },
       { seed: 0xdeadbeef, stream: 1, offset: 3 },
       { seed: 2n ** 53n + 12345n, stream: 2n ** 40n + 7n, offset: 4n * 2n ** 32n - 5n }, // crosses block 2^32
       { seed: 2n ** 64n - 1n, stream: 2n ** 64n - 1n, offset: 2n ** 62n + 1n },
+      { seed: 31, stream: 6, offset: 4n * 2n ** 32n - 8n }, // aligned, crosses block 2^32
     ];
     const out: { floats: boolean; shape: number[]; rng: string; n: number; mismatches: number; first: number }[] = [];
     for (const rt of [window.rt, other]) {
@@ -90,7 +92,7 @@ test('GPU words equal CPU words exactly over shapes, seeds, streams and offsets,
     other.destroy();
     return out;
   });
-  expect(cases).toHaveLength(56);
+  expect(cases).toHaveLength(80);
   expect(new Set(cases.map((c) => c.floats)).size).toBe(2);
   for (const c of cases) {
     expect(c.n, `${c.rng} ${c.shape}`).toBe(c.shape.reduce((a, b) => a * b, 1));
@@ -158,36 +160,45 @@ test('2n GPU words at offset o equal n at o then n at o + n (odd n, across block
   expect(results).toEqual(new Array(12).fill(true));
 });
 
-test('GPU uniform equals CPU uniform bit for bit', async ({ gpuPage }) => {
+test('GPU uniform equals CPU uniform bit for bit (lane stores at offset 1, vec4 stores at offset 8)', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const rng = { seed: 4242, stream: 3, offset: 1 };
-    const g = await (await window.rt.uniform([1 << 20], rng)).read();
-    const c = await (await window.cpu.uniform([1 << 20], rng)).read();
-    let mismatches = 0;
-    let outside = 0;
-    for (let i = 0; i < c.length; i++) {
-      if (g[i] !== c[i]) mismatches++;
-      if (!(g[i]! > 0 && g[i]! < 1)) outside++;
+    const out = [];
+    for (const offset of [1, 8]) {
+      const rng = { seed: 4242, stream: 3, offset };
+      const g = await (await window.rt.uniform([1 << 20], rng)).read();
+      const c = await (await window.cpu.uniform([1 << 20], rng)).read();
+      let mismatches = 0;
+      let outside = 0;
+      for (let i = 0; i < c.length; i++) {
+        if (g[i] !== c[i]) mismatches++;
+        if (!(g[i]! > 0 && g[i]! < 1)) outside++;
+      }
+      out.push({ offset, mismatches, outside, n: g.length });
     }
-    return { mismatches, outside, n: g.length };
+    return out;
   });
-  expect(r).toEqual({ mismatches: 0, outside: 0, n: 1 << 20 });
+  expect(r).toEqual([1, 8].map((offset) => ({ offset, mismatches: 0, outside: 0, n: 1 << 20 })));
 });
 
-test('GPU gumbel of a 2^22 draw: finite and within 4e-6 * max(1, |g64|) of the float64 value of each word', async ({ gpuPage }) => {
+test('GPU gumbel of a 2^22 draw: finite and within 4e-6 * max(1, |g64|) of the float64 value of each word (lane stores at offset 2, vec4 stores at offset 4)', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const rng = { seed: 2n ** 63n + 17n, stream: 11, offset: 2 };
-    const n = 2 ** 22;
-    const words = await (await window.rt.randomBits([n], rng)).read();
-    const g = await (await window.rt.gumbel([n], rng)).read();
-    const cpu = await (await window.cpu.gumbel([n], rng)).read();
-    const gpuCheck = window.harness.ref.checkGumbel(words, g);
-    const cpuCheck = window.harness.ref.checkGumbel(words, cpu);
-    return { gpuCheck, cpuCheck };
+    const out = [];
+    for (const offset of [2, 4]) {
+      const rng = { seed: 2n ** 63n + 17n, stream: 11, offset };
+      const n = 2 ** 22;
+      const words = await (await window.rt.randomBits([n], rng)).read();
+      const g = await (await window.rt.gumbel([n], rng)).read();
+      const cpu = await (await window.cpu.gumbel([n], rng)).read();
+      out.push({ offset, gpuCheck: window.harness.ref.checkGumbel(words, g), cpuCheck: window.harness.ref.checkGumbel(words, cpu) });
+    }
+    return out;
   });
-  expect(r.gpuCheck.failures, JSON.stringify(r.gpuCheck.worst)).toBe(0);
-  expect(r.cpuCheck.failures, JSON.stringify(r.cpuCheck.worst)).toBe(0);
-  console.log(`GPU gumbel worst relative error over 2^22 draws: ${r.gpuCheck.worst.err.toExponential(2)} at word ${r.gpuCheck.worst.x}`);
+  expect(r).toHaveLength(2);
+  for (const { offset, gpuCheck, cpuCheck } of r) {
+    expect(gpuCheck.failures, `offset ${offset}: ${JSON.stringify(gpuCheck.worst)}`).toBe(0);
+    expect(cpuCheck.failures, `offset ${offset}: ${JSON.stringify(cpuCheck.worst)}`).toBe(0);
+    console.log(`GPU gumbel worst relative error over 2^22 draws at offset ${offset}: ${gpuCheck.worst.err.toExponential(2)} at word ${gpuCheck.worst.x}`);
+  }
 });
 
 test('GPU gumbel over every word of both tails, around 2^31 and a stride through the middle (2^24 words: a 2-D folded dispatch)', async ({ gpuPage }) => {

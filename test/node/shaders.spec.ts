@@ -28,19 +28,27 @@ for (const name of kernels) {
 }
 
 // The Gumbel-Softmax kernels that src/ops/gumbel-softmax.ts also imports as NAME.wgsl?aligned.
-const ALIGNED = ['gumbel-softmax', 'gumbel-softmax-by-invocation', 'gumbel-softmax-subgroups', 'gumbel-softmax-backward', 'gumbel-softmax-backward-by-invocation', 'gumbel-softmax-backward-subgroups'];
+// Each kernel with an `aligned` variant, and the arrays that variant binds as vectors (element type, then vector).
+const ALIGNED: Record<string, [string[], string, string]> = {
+  'gumbel-softmax': [['logits', 'y_out', 'log_softmax_out'], 'f32', 'vec4f'],
+  'gumbel-softmax-by-invocation': [['logits', 'y_out', 'log_softmax_out'], 'f32', 'vec4f'],
+  'gumbel-softmax-subgroups': [['logits', 'y_out', 'log_softmax_out'], 'f32', 'vec4f'],
+  'gumbel-softmax-backward': [['logits', 'dy', 'dl', 'd_logits'], 'f32', 'vec4f'],
+  'gumbel-softmax-backward-by-invocation': [['logits', 'dy', 'dl', 'd_logits'], 'f32', 'vec4f'],
+  'gumbel-softmax-backward-subgroups': [['logits', 'dy', 'dl', 'd_logits'], 'f32', 'vec4f'],
+  draw: [['out'], 'u32', 'vec4u'],
+};
 
-test('the aligned variants bind the row data as vec4s, with one access per Philox block, and the bundle derives them from their kernels', () => {
+test('the aligned variants bind the row data (the draw: its output) as vec4s, with one access per Philox block, and the bundle derives them from their kernels', () => {
   const sections = (code: string) => kernelPieces(code).sort();
-  for (const name of ALIGNED) {
+  for (const [name, [arrays, scalar, vector]] of Object.entries(ALIGNED)) {
     const base = loadKernel(SHADERS, name);
     const spec = loadKernel(SHADERS, name, 'aligned');
     expect(spec.name).toBe(`${name}?aligned`);
     expect(spec.bindings).toEqual(base.bindings);
-    const rowData = name.includes('backward') ? ['logits', 'dy', 'dl', 'd_logits'] : ['logits', 'y_out', 'log_softmax_out'];
-    for (const buffer of rowData) {
-      expect(base.code, `${name}: ${buffer}`).toMatch(new RegExp(`var<storage, read(_write)?> ${buffer}: array<f32>;`));
-      expect(spec.code, `${name}: ${buffer}`).toMatch(new RegExp(`var<storage, read(_write)?> ${buffer}: array<vec4f>;`));
+    for (const buffer of arrays) {
+      expect(base.code, `${name}: ${buffer}`).toMatch(new RegExp(`var<storage, read(_write)?> ${buffer}: array<${scalar}>;`));
+      expect(spec.code, `${name}: ${buffer}`).toMatch(new RegExp(`var<storage, read(_write)?> ${buffer}: array<${vector}>;`));
       expect(spec.code, `${name}: ${buffer}`).not.toMatch(new RegExp(`${buffer}\\[at\\.`)); // no lane-by-lane access
     }
     const derived = kernelVariant(base, variantDelta(SHADERS, name, 'aligned'));
@@ -49,7 +57,7 @@ test('the aligned variants bind the row data as vec4s, with one access per Philo
     expect(reflectKernel(derived.name, derived.code)).toEqual({ ...spec, code: derived.code });
   }
   expect(() => loadKernel(SHADERS, 'gumbel-softmax', 'vec4')).toThrow(/shaders\/gumbel-softmax\.wgsl\?vec4: no such variant \(aligned\)/);
-  expect(() => loadKernel(SHADERS, 'draw', 'aligned')).toThrow(/shaders\/draw\.wgsl\?aligned: the kernel includes none of the pieces the variant replaces/);
+  expect(() => loadKernel(SHADERS, 'gumbel-from-bits', 'aligned')).toThrow(/shaders\/gumbel-from-bits\.wgsl\?aligned: the kernel includes none of the pieces the variant replaces/);
 });
 
 test('draw.wgsl reflects to the layout src/ops/draw.ts binds', () => {
