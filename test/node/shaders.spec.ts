@@ -27,15 +27,19 @@ for (const name of kernels) {
   });
 }
 
-// The Gumbel-Softmax kernels that src/ops/gumbel-softmax.ts also imports as NAME.wgsl?aligned.
-// Each kernel with an `aligned` variant, and the arrays that variant binds as vectors (element type, then vector).
-const ALIGNED: Record<string, [string[], string, string]> = {
-  'gumbel-softmax': [['logits', 'y_out', 'log_softmax_out'], 'f32', 'vec4f'],
-  'gumbel-softmax-by-invocation': [['logits', 'y_out', 'log_softmax_out'], 'f32', 'vec4f'],
-  'gumbel-softmax-subgroups': [['logits', 'y_out', 'log_softmax_out'], 'f32', 'vec4f'],
-  'gumbel-softmax-backward': [['logits', 'dy', 'dl', 'd_logits'], 'f32', 'vec4f'],
-  'gumbel-softmax-backward-by-invocation': [['logits', 'dy', 'dl', 'd_logits'], 'f32', 'vec4f'],
-  'gumbel-softmax-backward-subgroups': [['logits', 'dy', 'dl', 'd_logits'], 'f32', 'vec4f'],
+// Each kernel that src/ops imports as NAME.wgsl?aligned too, and the arrays that variant binds as vectors
+// (element type, then vector): the forward's and the backward's row data (forward-rows.wgsl, backward-rows.wgsl),
+// the draw's output (draw-out.wgsl).
+type Vec4Arrays = [arrays: string[], scalar: string, vector: string];
+const FORWARD_ROWS: Vec4Arrays = [['logits', 'y_out', 'log_softmax_out'], 'f32', 'vec4f'];
+const BACKWARD_ROWS: Vec4Arrays = [['logits', 'dy', 'dl', 'd_logits'], 'f32', 'vec4f'];
+const ALIGNED: Record<string, Vec4Arrays> = {
+  'gumbel-softmax': FORWARD_ROWS,
+  'gumbel-softmax-by-invocation': FORWARD_ROWS,
+  'gumbel-softmax-subgroups': FORWARD_ROWS,
+  'gumbel-softmax-backward': BACKWARD_ROWS,
+  'gumbel-softmax-backward-by-invocation': BACKWARD_ROWS,
+  'gumbel-softmax-backward-subgroups': BACKWARD_ROWS,
   draw: [['out'], 'u32', 'vec4u'],
 };
 
