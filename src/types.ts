@@ -207,8 +207,9 @@ export interface GumbelRuntime {
    * Runs `work`, whose ops are encoded into one command buffer and submitted once when it settles (a training
    * step's forward and backward in one submit). Reading a tensor inside rejects: its data is not computed yet.
    * If `work` throws or the GPU reports an error, nothing is submitted or the batch rejects, and every output of
-   * the batch's ops is destroyed. Batches do not nest. On the CPU backend `work` runs at once under the same
-   * rules, so code that runs on the fallback runs on a GPU.
+   * the batch's ops is destroyed. Batches do not nest. While `work` runs, ops that other code calls on this
+   * runtime join the batch and reads reject: await a batch before other work on its runtime. On the CPU
+   * backend `work` runs at once under the same rules, so code that runs on the fallback runs on a GPU.
    */
   batch<T>(work: () => Promise<T>): Promise<T>;
 

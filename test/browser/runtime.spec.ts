@@ -249,6 +249,18 @@ test('batch(): forward and backward in one submit equal the unbatched calls; rea
         .then(() => 'resolved', (e: Error) => e.message);
       rules.destroyedOnThrow = kept!.destroyed;
       rules.uploadKept = !uploaded!.destroyed; // an upload is not an op's output
+      // Other code's op while a batch runs (here, while work awaits) joins the batch: its read rejects until the
+      // batch settles, and it is computed with the batch.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const open = runtime.batch(async () => { await gate; return 'done'; });
+      const joined = await runtime.gumbelSoftmax(logits, { tau: 1, seed: 1 });
+      rules.otherRead = await joined.index.read().then(() => 'resolved', (e: Error) => e.message);
+      release();
+      rules.opened = await open;
+      rules.joinedIndex = Array.from(await joined.index.read());
+      joined.y.destroy();
+      joined.index.destroy();
       rules.after = Array.from(await (await runtime.gumbelSoftmax(logits, { tau: 1, seed: 1 })).index.read());
       rules.resolved = await runtime.batch(async () => 'result');
       logits.destroy();
@@ -266,6 +278,9 @@ test('batch(): forward and backward in one submit equal the unbatched calls; rea
     expect(rules.thrown, name).toBe('user error');
     expect(rules.destroyedOnThrow, name).toBe(true);
     expect(rules.uploadKept, name).toBe(true);
+    expect(rules.otherRead, name).toMatch(/read\(\) inside batch\(\)/);
+    expect(rules.opened, name).toBe('done');
+    expect(rules.joinedIndex, name).toEqual(rules.after); // the same op (seed 1, offset 0) after the batch
     expect((rules.after as number[])[0], name).toBeLessThan(3);
     expect(rules.resolved, name).toBe('result');
   }
