@@ -141,8 +141,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (all(x == vec4u(0x9e3779b9u))) { sink[0] = x.x; } // keeps the loop from being optimized away
 }`;
 
-/** Returns busy(ms): keeps the GPU running a spin kernel for `ms` of wall-clock time, untimed. */
-export function makeClockWarmer(device) {
+/**
+ * Returns busy(ms): keeps the GPU running a spin kernel for `ms` of wall-clock time, untimed. On a software
+ * adapter (SwiftShader) busy() does nothing: it has no clocks to keep up, and there one submit of the spin
+ * (2^21 invocations) took about 70 ms, so busy(20) took 70 ms and more than 80% of the bench's time, and the
+ * tiny kernels timed after it ran slower than without it (README, Running it).
+ */
+export function makeClockWarmer(device, adapterInfo) {
+  if (adapterInfo.architecture === 'swiftshader') return async () => {};
   const module = device.createShaderModule({ label: 'bench clock warmer', code: SPIN_WGSL });
   const pipeline = device.createComputePipeline({ label: 'bench clock warmer', layout: 'auto', compute: { module, entryPoint: 'main' } });
   const iterations = device.createBuffer({ size: 16, usage: UNIFORM | COPY_DST });
@@ -323,7 +329,7 @@ const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]
 export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads = WORKLOADS, variants = [], tf = null } = {}) {
   const device = rt.device;
   const timer = makeGpuTimer(device);
-  const gpu = { timer, busy: makeClockWarmer(device) };
+  const gpu = { timer, busy: makeClockWarmer(device, rt.adapterInfo) };
   const rows = [];
   for (const [R, K] of workloads) {
     const n = R * K;

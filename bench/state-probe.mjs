@@ -70,7 +70,7 @@ const scenarios = {
 };
 // After 1.5 s idle: how long must the GPU be kept busy before a forward runs at full speed?
 async function warmUps(rt, timer) {
-  const busy = makeClockWarmer(rt.device);
+  const busy = makeClockWarmer(rt.device, rt.adapterInfo);
   const x = tensor(rt, 256);
   const once = (i) => gpuMs1(timer, async () => {
     const { index } = await rt.gumbelSoftmax(x, { tau: 0.7, seed: 1, offset: i * 256 * K, outputs: ['index'] });

@@ -30,7 +30,7 @@ for (const d of dists) {
   onGpu = rts[0].adapterInfo.architecture !== 'swiftshader';
 }
 const timer = onGpu ? makeGpuTimer(rts[0].device) : null;
-const busy = onGpu ? makeClockWarmer(rts[0].device) : null;
+const busy = onGpu ? makeClockWarmer(rts[0].device, rts[0].adapterInfo) : null;
 const reps = Number(process.env.REPS ?? 21);
 const [R, K] = (process.env.SHAPE ?? '256x4096').split('x').map(Number);
 const n = R * K;

@@ -117,7 +117,7 @@ const timed = await timeTurns(
     await device.queue.onSubmittedWorkDone();
   }),
   reps,
-  { timer, busy: makeClockWarmer(device) },
+  { timer, busy: makeClockWarmer(device, adapter.info) },
 );
 const want = await readU32(outs.limbs, 4 * stored * blocks);
 // GPU ms where there are timestamps, else wall ms: median, min, max.
