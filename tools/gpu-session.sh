@@ -6,7 +6,8 @@
 #     builds dist/ and copies it to .ab/head, builds BASE_REV into .ab/base, packs .gpu-kit and .bench-kit
 #     (all git-ignored through .git/info/exclude); then carry [".gpu-kit", ".bench-kit", "dist", ".ab"].
 #   on the GPU machine:  bash tools/gpu-session.sh run
-#     about 6 minutes on an H100 or H200; each step has its own time limit, so a hang costs that step only.
+#     each step has its own time limit (5 min for the bench, 100 s for each A/B), so a hang costs that step only;
+#     NOTE: setup.sh extracts its Debian packages into / (meant for the bare, throwaway GPU machine).
 #     WORKLOADS and AB_SHAPES replace the lists below (for a dry run on SwiftShader, with small ones).
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
