@@ -246,16 +246,18 @@ export function dispatchOnce(device, pipeline, buffers, groups) {
   device.queue.submit([encoder.finish()]);
 }
 
-/** A copy of `bytesOut` bytes reading `bytesIn`, as one dispatch, waited for with onSubmittedWorkDone. */
+/** A copy of `bytesOut` bytes reading `bytesIn`, as one dispatch: submit(), or run() to wait for it too. */
 export function makeCopy(device, bytesIn, bytesOut) {
   const src = device.createBuffer({ label: 'bench copy src', size: Math.max(16, bytesIn), usage: STORAGE | COPY_DST });
   const dst = device.createBuffer({ label: 'bench copy dst', size: Math.max(16, bytesOut), usage: STORAGE | COPY_DST });
   const module = device.createShaderModule({ label: 'bench copy', code: COPY_WGSL });
   const reads = Math.max(1, Math.round(bytesIn / bytesOut));
   const pipeline = device.createComputePipeline({ label: 'bench copy', layout: 'auto', compute: { module, entryPoint: 'main', constants: { READS: reads } } });
+  const submit = () => dispatchOnce(device, pipeline, [src, dst], Math.ceil(Math.max(16, bytesOut) / 16 / 256));
   return {
+    submit,
     run: async () => {
-      dispatchOnce(device, pipeline, [src, dst], Math.ceil(Math.max(16, bytesOut) / 16 / 256));
+      submit();
       await device.queue.onSubmittedWorkDone();
     },
     destroy: () => {
@@ -279,11 +281,11 @@ function makeUnfused(rt, R, K, logits) {
   device.queue.writeBuffer(params, 0, pdata);
   const y = device.createBuffer({ size: 4 * R * K, usage: STORAGE });
   return {
-    run: async (i) => {
+    // Submits both kernels; returns what frees the noise once they are done.
+    submit: async (i) => {
       const noise = await rt.gumbel([R, K], { seed: 1, offset: i * R * K });
       dispatchOnce(device, pipeline, [params, logits.buffer, noise.buffer, y], short ? Math.ceil(R / 64) : R);
-      await device.queue.onSubmittedWorkDone();
-      noise.destroy();
+      return () => noise.destroy();
     },
     destroy: () => {
       params.destroy();
@@ -368,27 +370,37 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
     // logits and dy and writing dLogits.
     const copy = makeCopy(device, 4 * n, 4 * n);
     const copy3 = makeCopy(device, 8 * n, 4 * n);
+    // Each kernel row submits its work and returns what frees its outputs. With timestamps a repetition is one
+    // submit, waited for. Without, it is `batch` submits waited for once (onSubmittedWorkDone around a batch of
+    // submits: one submit's wall time would be mostly the round trip), enough to cover 2^16 elements and at
+    // most 16, and its wall ms are divided by batch; but the training step, timed end to end, is one.
+    const batch = timer ? 1 : Math.min(16, Math.ceil(2 ** 16 / n));
+    const waited = (submit, b) => async (i) => {
+      const frees = [];
+      for (let j = 0; j < b; j++) frees.push(await submit(i * b + j));
+      await device.queue.onSubmittedWorkDone();
+      for (const free of frees) free?.();
+    };
+    const perSubmit = (t, b) => (b === 1 ? t : { ...t, median: t.median / b, min: t.min / b, max: t.max / b, submitsPerRep: b });
     const forward = (runtime, input, outputs, hard) => async (i) => {
       const o = await runtime.gumbelSoftmax(input, { tau: TAU, hard, seed: 1, offset: i * n, outputs });
-      await device.queue.onSubmittedWorkDone();
-      for (const t of Object.values(o)) t.destroy();
+      return () => Object.values(o).forEach((t) => t.destroy());
     };
     const unfused = makeUnfused(rt, R, K, logits);
     const inputs = variants.map((v) => v.rt.tensor(data, [R, K]));
-    // [row name, what it runs, its floor: 'copy' or 'copy3' for the backward's bytes]
+    // [row name, what it submits, its floor: 'copy' or 'copy3' for the backward's bytes, submits per repetition]
     const kernels = [
-      ['copy kernel (memory floor)', () => copy.run(), null],
-      ['copy kernel, backward bytes', () => copy3.run(), null],
+      ['copy kernel (memory floor)', () => copy.submit(), null],
+      ['copy kernel, backward bytes', () => copy3.submit(), null],
       ['forward soft (y)', forward(rt, logits, ['y'], false), 'copy'],
       ['forward hard (y, index)', forward(rt, logits, ['y', 'index'], true), 'copy'],
       ['forward logSoftmax', forward(rt, logits, ['logSoftmax'], false), 'copy'],
       ...variants.map((v, j) => [`forward soft (y), ${v.name}`, forward(v.rt, inputs[j], ['y'], false), 'copy']),
       ['backward (dy)', async (i) => {
         const g = await rt.gumbelSoftmaxBackward({ logits, tau: TAU, seed: 1, offset: i * n, dy });
-        await device.queue.onSubmittedWorkDone();
-        g.destroy();
+        return () => g.destroy();
       }, 'copy3'],
-      ['unfused: noise kernel, then softmax', (i) => unfused.run(i), 'copy'],
+      ['unfused: noise kernel, then softmax', (i) => unfused.submit(i), 'copy'],
     ];
     if (R === 14 && K === 8) {
       // One straight-through training step: forward and backward in one submit, then one readback of the index.
@@ -399,10 +411,11 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
           return { ...o, d };
         });
         await step.index.read();
-        for (const t of Object.values(step)) t.destroy();
-      }, 'copy']);
+        return () => Object.values(step).forEach((t) => t.destroy());
+      }, 'copy', 1]);
     }
-    const kernelT = await timeTurns(kernels.map(([, fn]) => fn), wreps, gpu);
+    const batches = kernels.map(([, , , b]) => b ?? batch);
+    const kernelT = (await timeTurns(kernels.map(([, submit], j) => waited(submit, batches[j])), wreps, gpu)).map((t, j) => perSubmit(t, batches[j]));
     for (const x of [copy, copy3, unfused, ...inputs]) x.destroy();
     const [copyT, copy3T] = kernelT;
     const floors = { copy: copyT, copy3: copy3T };
@@ -457,12 +470,12 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
 /**
  * The runtimes and TF.js a bench run compares, all on one device: the default runtime, variants with the
  * other long-row strategies and the other way of forming Philox's products, and TF.js's WebGPU backend
- * registered on the same device.
+ * registered on the same device: `device` if given, else one the default runtime requests.
  */
 let setups = 0;
 
-export async function benchSetup(createGumbel, gpu, tfImports) {
-  const rt = await createGumbel({ backend: 'webgpu', gpu });
+export async function benchSetup(createGumbel, gpu, tfImports, device = undefined) {
+  const rt = await createGumbel({ backend: 'webgpu', gpu, device });
   const cpu = await createGumbel({ backend: 'cpu' });
   const on = { backend: 'webgpu', device: rt.device, gpu };
   const variants = [

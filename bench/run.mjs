@@ -6,8 +6,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 
 // --workloads=RxK,RxK (Node only) replaces the default list, e.g. to add R x K = 2^24 on a real GPU.
 // --fresh-device (Node only): a new device (and runtimes, TF.js backend) for each workload.
+// --no-timestamps (Node only): a device without timestamp queries (and with the default limits), for the
+// timing adapters without them get: wall ms of a batch of submits waited for with onSubmittedWorkDone.
 const inNode = process.argv.includes('--node');
 const fresh = process.argv.includes('--fresh-device');
+const noTimestamps = process.argv.includes('--no-timestamps');
 const workloadArg = process.argv.find((a) => a.startsWith('--workloads='));
 const workloads = workloadArg?.slice('--workloads='.length).split(',').map((w) => w.split('x').map(Number));
 let result;
@@ -21,15 +24,16 @@ if (inNode) {
   Object.defineProperty(globalThis, 'navigator', { value: { ...globalThis.navigator, gpu }, configurable: true });
   const tfImports = () => Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-webgpu')]);
   const log = (line) => console.log(line);
+  const device = async () => (noTimestamps ? (await gpu.requestAdapter()).requestDevice() : undefined);
   if (fresh) {
     for (const w of workloads ?? WORKLOADS) {
-      const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports);
+      const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports, await device());
       const part = await runBench(rt, cpu, { variants, tf, workloads: [w], log });
       result = result ? { ...result, rows: [...result.rows, ...part.rows] } : part;
       rt.destroy();
     }
   } else {
-    const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports);
+    const { rt, cpu, variants, tf } = await benchSetup(createGumbel, gpu, tfImports, await device());
     result = await runBench(rt, cpu, { variants, tf, workloads, log });
   }
   result.host = fresh ? 'node (Dawn), a new device per workload' : 'node (Dawn)';

@@ -66,3 +66,32 @@ test('npm run bench -- --node measures every comparison and checks the GPU again
     expect(soft.maxAbsDiffDLogits).toBeLessThan(1e-5);
   }
 });
+
+test('without timestamp queries the bench times kernels as a batch of submits waited for with onSubmittedWorkDone', () => {
+  test.setTimeout(180_000); // 14 s alone here
+  const root = new URL('../../', import.meta.url).pathname;
+  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
+  const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', '--no-timestamps', '--workloads=14x8'], { cwd: root, env, encoding: 'utf8', timeout: 160_000 });
+  const file = /results: (\S+\.json)/.exec(out)?.[1];
+  expect(file, out).toBeTruthy();
+  const result = JSON.parse(readFileSync(root + file!, 'utf8')) as { timestamps: boolean; rows: (BenchRow & { submitsPerRep?: number })[] };
+  expect(result.timestamps).toBe(false);
+  const rows = result.rows.filter((r) => r.workload === '14 x 8');
+  // The kernels: 16 submits a repetition (2^16 elements would need more); the training step and the rows with
+  // readback are timed end to end, one at a time; the CPU rows have no GPU.
+  const batched = ['copy kernel (memory floor)', 'forward soft (y)', 'backward (dy)', 'unfused: noise kernel, then softmax'];
+  for (const variant of batched) expect(rows.find((r) => r.variant === variant)?.submitsPerRep, variant).toBe(16);
+  for (const variant of ['training step: batch(forward + backward), read index', 'forward logSoftmax + readback', 'TF.js chain (logSoftmax) + readback']) {
+    expect(rows.find((r) => r.variant === variant)?.submitsPerRep, variant).toBeUndefined();
+  }
+  expect(rows.length).toBe(19);
+  for (const r of rows) {
+    expect(r.gpu, `${r.variant} GPU ms`).toBeNull();
+    expect(r.median, r.variant).toBeGreaterThan(0);
+    expect(Number.isFinite(r.ratioToCopy) && r.ratioToCopy > 0, `${r.variant} ratio`).toBe(true);
+  }
+  // Per submit: a batch's wall time divided by 16 is below one submit waited for end to end with its readback.
+  const perSubmit = rows.find((r) => r.variant === 'forward soft (y)')!.median;
+  const endToEnd = rows.find((r) => r.variant === 'forward soft (y) + readback')!.median;
+  expect(perSubmit).toBeLessThan(endToEnd);
+});
