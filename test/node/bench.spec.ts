@@ -1,5 +1,6 @@
-// The benchmark runs end to end (npm run bench -- --node, through Dawn on SwiftShader, two small workloads):
-// every comparison the README's tables report is measured, and the GPU agrees with the CPU fallback first.
+// The benchmark runs end to end (npm run bench -- --node, through Dawn on SwiftShader, small workloads):
+// every comparison the README's tables report is measured, and the GPU agrees with the CPU fallback first;
+// and without timestamp queries it times batches of submits.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -13,17 +14,30 @@ interface BenchRow {
   ratioToCopy: number;
   maxAbsDiffY?: number;
   maxAbsDiffDLogits?: number;
+  submitsPerRep?: number;
+}
+
+interface BenchResult {
+  adapter: { architecture: string };
+  timestamps: boolean;
+  reps: number;
+  rows: BenchRow[];
+}
+
+/** Runs `node bench/run.mjs --node ...args` through Dawn on SwiftShader and returns the JSON it wrote. */
+function runBench(args: string[]): BenchResult {
+  const root = new URL('../../', import.meta.url).pathname;
+  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
+  const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', ...args], { cwd: root, env, encoding: 'utf8', timeout: 160_000 });
+  const file = /results: (\S+\.json)/.exec(out)?.[1];
+  expect(file, out).toBeTruthy();
+  return JSON.parse(readFileSync(root + file!, 'utf8')) as BenchResult;
 }
 
 test('npm run bench -- --node measures every comparison and checks the GPU against the CPU first', () => {
   // 9 s alone here since the bench skips its clock-warming spin on SwiftShader (163 s with it, 2.7 min in .ci/run).
   test.setTimeout(180_000);
-  const root = new URL('../../', import.meta.url).pathname;
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
-  const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', '--workloads=14x8,64x128'], { cwd: root, env, encoding: 'utf8', timeout: 160_000 });
-  const file = /results: (\S+\.json)/.exec(out)?.[1];
-  expect(file, out).toBeTruthy();
-  const result = JSON.parse(readFileSync(root + file!, 'utf8')) as { adapter: { architecture: string }; timestamps: boolean; reps: number; rows: BenchRow[] };
+  const result = runBench(['--workloads=14x8,64x128']);
   expect(result.adapter.architecture).toBe('swiftshader');
   expect(result.timestamps).toBe(true);
   expect(result.reps).toBeGreaterThanOrEqual(10);
@@ -68,13 +82,8 @@ test('npm run bench -- --node measures every comparison and checks the GPU again
 });
 
 test('without timestamp queries the bench times kernels as a batch of submits waited for with onSubmittedWorkDone', () => {
-  test.setTimeout(180_000); // 14 s alone here
-  const root = new URL('../../', import.meta.url).pathname;
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
-  const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', '--no-timestamps', '--workloads=14x8'], { cwd: root, env, encoding: 'utf8', timeout: 160_000 });
-  const file = /results: (\S+\.json)/.exec(out)?.[1];
-  expect(file, out).toBeTruthy();
-  const result = JSON.parse(readFileSync(root + file!, 'utf8')) as { timestamps: boolean; rows: (BenchRow & { submitsPerRep?: number })[] };
+  test.setTimeout(180_000); // 7 s alone here, 8 s in .ci/run
+  const result = runBench(['--no-timestamps', '--workloads=14x8']);
   expect(result.timestamps).toBe(false);
   const rows = result.rows.filter((r) => r.workload === '14 x 8');
   // The kernels: 16 submits a repetition (2^16 elements would need more); the training step and the rows with
