@@ -30,7 +30,7 @@ for (const d of dists) {
   onGpu = rts[0].adapterInfo.architecture !== 'swiftshader';
 }
 const timer = onGpu ? makeGpuTimer(rts[0].device) : null;
-const busy = onGpu ? makeClockWarmer(rts[0].device, rts[0].adapterInfo) : null;
+const busy = makeClockWarmer(rts[0].device, rts[0].adapterInfo); // does nothing on SwiftShader
 const reps = Number(process.env.REPS ?? 21);
 const [R, K] = (process.env.SHAPE ?? '256x4096').split('x').map(Number);
 const n = R * K;
@@ -72,11 +72,11 @@ for (const name of (process.env.OPS ?? 'ls,soft,hard,bwd').split(',')) {
   const differing = outs.map((o) => o.reduce((c, x, j) => c + (same(x, outs[0][j]) ? 0 : 1), 0));
   const wall = rts.map(() => []);
   const work = rts.map(() => []); // GPU ms on a GPU, else SwiftShader's worker CPU ms
-  await busy?.(300);
+  await busy(300);
   for (let r = 0; r < reps; r++) {
     for (let j = 0; j < rts.length; j++) {
       const i = (j + r) % rts.length;
-      await busy?.(20);
+      await busy(20);
       timer?.start();
       const c0 = workerCpuMs();
       const t0 = performance.now();
