@@ -217,6 +217,9 @@ export async function timeTurns(fns, reps, gpu) {
   return fns.map((_, j) => ({ median: median(wall[j]), min: Math.min(...wall[j]), max: Math.max(...wall[j]), gpu: timer ? median(gpuMs[j]) : null, gpuEach: timer ? gpuMs[j] : null, reps }));
 }
 
+/** A timeTurns result whose repetitions each ran `count` calls, as wall ms per call. */
+const perCall = (t, count) => ({ ...t, median: t.median / count, min: t.min / count, max: t.max / count });
+
 /**
  * Times pieces of CPU work per call, taking turns (timeTurns). Small workloads run enough calls per
  * repetition to cover 2^16 elements, so a repetition is long against the clock's resolution and the JIT has
@@ -228,7 +231,7 @@ async function timeCpuTurns(fns, n, reps) {
     for (let c = 0; c < calls; c++) await fn(rep * calls + c);
   };
   const ts = await timeTurns(fns.map(batch), reps, null);
-  return ts.map((t) => ({ ...t, median: t.median / calls, min: t.min / calls, max: t.max / calls, callsPerRep: calls }));
+  return ts.map((t) => ({ ...perCall(t, calls), callsPerRep: calls }));
 }
 
 /**
@@ -381,7 +384,6 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       await device.queue.onSubmittedWorkDone();
       for (const free of frees) free?.();
     };
-    const perSubmit = (t, b) => (b === 1 ? t : { ...t, median: t.median / b, min: t.min / b, max: t.max / b, submitsPerRep: b });
     const forward = (runtime, input, outputs, hard) => async (i) => {
       const o = await runtime.gumbelSoftmax(input, { tau: TAU, hard, seed: 1, offset: i * n, outputs });
       return () => Object.values(o).forEach((t) => t.destroy());
@@ -415,7 +417,7 @@ export async function runBench(rt, cpu, { reps = 10, log = () => {}, workloads =
       }, 'copy', 1]);
     }
     const batches = kernels.map(([, , , b]) => b ?? batch);
-    const kernelT = (await timeTurns(kernels.map(([, submit], j) => waited(submit, batches[j])), wreps, gpu)).map((t, j) => perSubmit(t, batches[j]));
+    const kernelT = (await timeTurns(kernels.map(([, submit], j) => waited(submit, batches[j])), wreps, gpu)).map((t, j) => (batches[j] === 1 ? t : { ...perCall(t, batches[j]), submitsPerRep: batches[j] }));
     for (const x of [copy, copy3, unfused, ...inputs]) x.destroy();
     const [copyT, copy3T] = kernelT;
     const floors = { copy: copyT, copy3: copy3T };
