@@ -38,8 +38,8 @@ run)
     nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw,temperature.gpu --format=csv -lms 500 > "$out/clocks.csv" 2>&1 &
     trap "kill $! 2>/dev/null || true" EXIT
   fi
-  step() { # step LIMIT_S LOG COMMAND...: one step, timed, its output and exit status in LOG
-    local limit=$1 log=$2 t0=$SECONDS
+  step() { # step LIMIT_S LOG COMMAND...: one step under a time limit, its output in LOG, its times and exit status in steps.log
+    local limit=$1 log=$2 t0=$SECONDS rc
     shift 2
     echo "$(date -u +%T) start: $*" >> "$out/steps.log"
     timeout "$limit" "$@" > "$out/$log" 2>&1 && rc=0 || rc=$?
