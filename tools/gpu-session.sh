@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # One prepared call on a lent GPU machine (the `run` tool; ../shared/WEBGPU-HERE.md): the benchmark with the
-# 2^24 workloads, A/B of this build against an older one (tools/ab-builds.mjs), and nvidia-smi's clocks
-# through it all, every log under $OUT.
+# 2^24 workloads, A/B of this build against an older one (tools/ab-builds.mjs), GPU-against-CPU parity over
+# random cases and every kernel strategy (tools/parity-fuzz.mjs), and nvidia-smi's clocks through it all,
+# every log under $OUT.
 #   here, after npm ci:  bash tools/gpu-session.sh prepare [BASE_REV]   (default 38675d7: before the aligned variants)
 #     builds dist/ and copies it to .ab/head, builds BASE_REV into .ab/base, packs .gpu-kit and .bench-kit
 #     (all git-ignored through .git/info/exclude); then carry [".gpu-kit", ".bench-kit", "dist", ".ab"].
 #   on the GPU machine:  bash tools/gpu-session.sh run
-#     each step has its own time limit (5 min for the bench, 100 s for each A/B), so a hang costs that step only;
+#     each step has its own time limit (5 min for the bench, 100 s for each A/B, 60 s for the parity cases), so
+#     a hang costs that step only;
 #     NOTE: setup.sh extracts its Debian packages into / (meant for the bare, throwaway GPU machine).
-#     WORKLOADS and AB_SHAPES replace the lists below (for a dry run on SwiftShader, with small ones).
+#     WORKLOADS and AB_SHAPES replace the lists below (for a dry run on SwiftShader, with small ones);
+#     PARITY_SECONDS (default 30) how long parity-fuzz draws cases.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
@@ -52,6 +55,8 @@ run)
   for shape in ${AB_SHAPES:-4096x4096 64x262144}; do
     SHAPE=$shape REPS=15 OPS=ls,soft,hard,bwd,bits,gumbel step 100 "ab-$shape.log" node tools/ab-builds.mjs .ab/base .ab/head .ab/base
   done
+  # Last, so the timings come back even if the call runs out of time: GPU against CPU over random cases.
+  step 60 parity.log node tools/parity-fuzz.mjs --seconds="${PARITY_SECONDS:-30}"
   cat "$out/steps.log"
   ;;
 *)

@@ -1,5 +1,5 @@
 // The WebGPU backend in Node through Dawn (the `webgpu` package) on SwiftShader: options.gpu works,
-// and Node can import the built package.
+// Node can import the built package, and tools/parity-fuzz.mjs runs.
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 
@@ -13,4 +13,18 @@ test('WebGPU through Dawn in Node (options.gpu) gives the CPU backend words and 
   expect(out.n).toBe(65537);
   expect(out.wordMismatches).toBe(0);
   expect(out.worstGumbelGap).toBeLessThan(8e-6); // each side within 4e-6 of float64
+});
+
+// Keeps tools/parity-fuzz.mjs (run on lent GPUs by tools/gpu-session.sh) working: each strategy's control is
+// flagged and a few seconds of random cases are not. The browser tests are what check the kernels here.
+test('tools/parity-fuzz.mjs runs every kernel strategy: controls flagged, random cases within tolerance', () => {
+  const script = new URL('../../tools/parity-fuzz.mjs', import.meta.url).pathname;
+  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
+  const stdout = execFileSync(process.execPath, [script, '--seconds=4', '--seed=3'], { env, encoding: 'utf8', timeout: 120_000 });
+  const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+  expect(stdout).not.toContain('not run:');
+  expect(summary.failures).toBe(0);
+  expect(summary.perConfig.length).toBe(10);
+  for (const [config, cases] of summary.perConfig) expect(cases, config).toBeGreaterThan(0);
+  expect(summary.worstRatio).toBeLessThan(1);
 });
