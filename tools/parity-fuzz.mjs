@@ -95,15 +95,18 @@ async function run(rt, c, offsetShift = 0n) {
 function compare(c, g, x, stats) {
   const { R, K } = c;
   const tauOf = (row) => (c.perRow ? c.taus[row % R] : c.tau);
-  const rowLs = Array.from({ length: g.index.length }, (_, row) => {
-    let L = 0;
+  // Per logits row r (output row g has r = g % R): logSoftmax's absolute tolerance, and dLogits' scale.
+  const rowMax = (values, r, abs) => {
+    let m = 0;
     for (let k = 0; k < K; k++) {
-      const v = Math.abs(c.logits[(row % R) * K + k]);
-      if (Number.isFinite(v)) L = Math.max(L, v);
+      const v = abs(values[r * K + k]);
+      if (Number.isFinite(v)) m = Math.max(m, v);
     }
-    return (4e-6 * (L + 25)) / tauOf(row) + 1e-4 * Math.log2(K + 1);
-  });
-  const lsTol = (i) => rowLs[Math.floor(i / K)] + 1e-5 * Math.abs(x.ls[i]);
+    return m;
+  };
+  const rowLs = Array.from({ length: R }, (_, r) => (4e-6 * (rowMax(c.logits, r, Math.abs) + 25)) / tauOf(r) + 1e-4 * Math.log2(K + 1));
+  const dLogitsScale = Array.from({ length: R }, (_, r) => rowMax(x.dLogits, r, (v) => Math.abs(v) || 0) + 1 / tauOf(r));
+  const lsTol = (i) => rowLs[Math.floor(i / K) % R] + 1e-5 * Math.abs(x.ls[i]);
   // A near-tie may pick another index (and, when hard, another one-hot y).
   const tied = new Set();
   for (let row = 0; row < g.index.length; row++) {
@@ -118,10 +121,8 @@ function compare(c, g, x, stats) {
     ['logSoftmax', g.ls, x.ls, lsTol],
     ['y', g.y, x.y, (i) => (c.hard ? (tied.has(Math.floor(i / K)) ? Infinity : 0) : x.y[i] * lsTol(i)) + 1e-30],
     ['dLogits', g.dLogits, x.dLogits, (i) => {
-      const row = Math.floor(i / K);
-      let m = 0;
-      for (let k = 0; k < K; k++) m = Math.max(m, Math.abs(x.dLogits[row * K + k]) || 0);
-      return 1e-4 * c.samples * (m + 1 / tauOf(row)) * (1 + 100 * rowLs[row]);
+      const r = Math.floor(i / K);
+      return 1e-4 * c.samples * dLogitsScale[r] * (1 + 100 * rowLs[r]);
     }],
   ];
   for (const [name, a, b, tolOf] of checks) {
