@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { DAWN_SWIFTSHADER_ENV as env } from '../support/dawn-env.js';
 
 interface BenchRow {
   workload: string;
@@ -27,7 +28,6 @@ interface BenchResult {
 /** Runs `node bench/run.mjs --node ...args` through Dawn on SwiftShader and returns the JSON it wrote. */
 function runBench(args: string[]): BenchResult {
   const root = new URL('../../', import.meta.url).pathname;
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
   const out = execFileSync(process.execPath, ['bench/run.mjs', '--node', ...args], { cwd: root, env, encoding: 'utf8', timeout: 160_000 });
   const file = /results: (\S+\.json)/.exec(out)?.[1];
   expect(file, out).toBeTruthy();

@@ -2,11 +2,10 @@
 // Node can import the built package, and tools/parity-fuzz.mjs runs.
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
+import { DAWN_SWIFTSHADER_ENV as env } from '../support/dawn-env.js';
 
 test('WebGPU through Dawn in Node (options.gpu) gives the CPU backend words and Gumbel values', () => {
   const script = new URL('../support/dawn-parity.mjs', import.meta.url).pathname;
-  // Dawn loads libvulkan.so.1 at start-up: Debian's Chromium ships one beside its SwiftShader ICD.
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
   const out = JSON.parse(execFileSync(process.execPath, [script], { env, encoding: 'utf8', timeout: 120_000 }).trim().split('\n').pop()!);
   console.log(`Dawn adapter: ${JSON.stringify(out.adapter)}`);
   expect(out.backend).toBe('webgpu');
@@ -19,7 +18,6 @@ test('WebGPU through Dawn in Node (options.gpu) gives the CPU backend words and 
 // flagged and a few seconds of random cases are not. The browser tests are what check the kernels here.
 test('tools/parity-fuzz.mjs runs every kernel strategy: controls flagged, random cases within tolerance', () => {
   const script = new URL('../../tools/parity-fuzz.mjs', import.meta.url).pathname;
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
   const stdout = execFileSync(process.execPath, [script, '--seconds=4', '--seed=3'], { env, encoding: 'utf8', timeout: 120_000 });
   const summary = JSON.parse(stdout.trim().split('\n').pop()!);
   expect(stdout).not.toContain('not run:');
