@@ -19,12 +19,17 @@ const allKernels = [
 
 /** A runtime on a device with WebGPU's default limits (bindings of 128 MiB, buffers of 256 MiB), for chunking tests. */
 async function defaultLimitRuntime() {
+  return limitedRuntime({});
+}
+
+/** A runtime on a device with these limits (the rest WebGPU's defaults). */
+async function limitedRuntime(requiredLimits: Record<string, number>) {
   const adapter = await navigator.gpu.requestAdapter();
-  const device = await adapter!.requestDevice();
+  const device = await adapter!.requestDevice({ requiredLimits });
   return { device, rt: await lib.createGumbel({ device }) };
 }
 
-const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime };
+const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime, limitedRuntime };
 export type Harness = typeof harness;
 
 declare global {

@@ -25,12 +25,17 @@ export class BufferPool {
   #freeCount = 0;
   #freeBytes = 0;
 
+  /** The largest buffer the device allows (a multiple of 4): its limit need not be a class boundary. */
+  readonly #maxSize: number;
+
   constructor(device: GPUDevice) {
     this.#device = device;
+    this.#maxSize = device.limits.maxBufferSize - (device.limits.maxBufferSize % 4);
   }
 
+  /** A buffer of at least `bytes` (a multiple of 4, at most the device's maxBufferSize, which callers check). */
   acquire(bytes: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
-    const size = sizeClass(bytes);
+    const size = Math.min(sizeClass(bytes), this.#maxSize);
     const reused = this.#free.get(`${usage}:${size}`)?.pop();
     this.#inUse++;
     if (reused) {

@@ -112,15 +112,22 @@ export class PipelineCache {
     return layout;
   }
 
-  /** Binds whole buffers, or ranges of them ({ buffer, offset, size }). */
+  /**
+   * Binds whole buffers, or ranges of them ({ buffer, offset, size }). A whole storage buffer is bound up to
+   * maxStorageBufferBindingSize: callers bind whole only data that fits one binding, but the pool's buffer
+   * holding it may be larger (sizeClass rounds up), and a binding past the limit is a validation error.
+   */
   bindGroup(spec: KernelSpec, buffers: Bindings): GPUBindGroup {
     checkBindingNames(spec, Object.keys(buffers));
+    const storageLimit = this.#device.limits.maxStorageBufferBindingSize;
     return this.#device.createBindGroup({
       label: spec.name,
       layout: this.layout(spec),
       entries: spec.bindings.map((b) => {
         const v = buffers[b.name]!;
-        return { binding: b.binding, resource: 'buffer' in v ? v : { buffer: v } };
+        if ('buffer' in v) return { binding: b.binding, resource: v };
+        const size = b.type === 'uniform' ? v.size : Math.min(v.size, storageLimit - (storageLimit % 4)); // storage: a multiple of 4
+        return { binding: b.binding, resource: { buffer: v, size } };
       }),
     });
   }

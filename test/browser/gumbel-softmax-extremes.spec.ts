@@ -457,3 +457,75 @@ test('logits larger than one binding are handled in chunks, forward and backward
   expect(r.indexMismatches).toBe(0);
   expect(r.worstGrad).toBeLessThan(1e-4);
 });
+
+test("tensors as large as a device allows, when its limits lie between the pool's size classes", async ({ gpuPage }) => {
+  test.setTimeout(300_000);
+  const r = await gpuPage.evaluate(async () => {
+    // Bindings of at most 144 MiB + 64 KiB and buffers of at most 288 MiB + 64 KiB: the pool's classes for tensors
+    // of those sizes are 160 and 320 MiB, which the device would refuse as a binding and as a buffer. (A
+    // maxBufferSize below the default 256 MiB is not granted.)
+    const limits = { maxStorageBufferBindingSize: 144 * 2 ** 20 + 2 ** 16, maxBufferSize: 288 * 2 ** 20 + 2 ** 16 };
+    const { rt, device } = await window.harness.limitedRuntime(limits);
+    const out = [];
+    for (const bytes of [limits.maxStorageBufferBindingSize, limits.maxBufferSize]) {
+      const [R, K] = [bytes / 4 / 1024, 1024];
+      const n = R * K;
+      const errors: string[] = [];
+      const worst = { bits: 0, gumbel: 0, index: 0, y: 0, dLogits: 0 };
+      try {
+        const bits = await rt.randomBits([n], { seed: 5, offset: 3 });
+        const noise = await rt.gumbelFromBits(bits);
+        const words = await bits.read();
+        const g = await noise.read();
+        for (const i0 of [0, n - 1024]) {
+          const cw = await (await window.cpu.randomBits([1024], { seed: 5, offset: 3 + i0 })).read();
+          const cg = await (await window.cpu.gumbelFromBits(window.cpu.tensor(cw))).read();
+          for (let i = 0; i < 1024; i++) {
+            if (cw[i] !== words[i0 + i]) worst.bits++;
+            worst.gumbel = Math.max(worst.gumbel, Math.abs(cg[i]! - g[i0 + i]!) / Math.max(1, Math.abs(cg[i]!)));
+          }
+        }
+        bits.destroy();
+        noise.destroy();
+        const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 3);
+        const dyData = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11));
+        const logits = rt.tensor(data, [R, K]);
+        const dy = rt.tensor(dyData, [R, K]);
+        const o = await rt.gumbelSoftmax(logits, { tau: 0.6, seed: 6 });
+        const y = await o.y.read();
+        const index = await o.index.read();
+        const grad = await rt.gumbelSoftmaxBackward({ logits, tau: 0.6, seed: 6, dy });
+        const dLogits = await grad.read();
+        for (const t of [logits, dy, o.y, o.index, grad]) t.destroy();
+        for (const r0 of [0, R - 2]) {
+          const rows = (a: Float32Array) => window.cpu.tensor(a.slice(r0 * K, (r0 + 2) * K), [2, K]);
+          const c = await window.cpu.gumbelSoftmax(rows(data), { tau: 0.6, seed: 6, offset: r0 * K });
+          const cy = await c.y.read();
+          const ci = await c.index.read();
+          const cg = await (await window.cpu.gumbelSoftmaxBackward({ logits: rows(data), tau: 0.6, seed: 6, offset: r0 * K, dy: rows(dyData) })).read();
+          for (let i = 0; i < 2; i++) if (ci[i] !== index[r0 + i]) worst.index++;
+          for (let i = 0; i < 2 * K; i++) {
+            worst.y = Math.max(worst.y, Math.abs(cy[i]! - y[r0 * K + i]!));
+            worst.dLogits = Math.max(worst.dLogits, Math.abs(cg[i]! - dLogits[r0 * K + i]!) / (1 + Math.abs(cg[i]!)));
+          }
+        }
+      } catch (error) {
+        errors.push(String(error));
+      }
+      out.push({ bytes, errors, worst });
+    }
+    const granted = [device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize];
+    rt.destroy();
+    device.destroy();
+    return { granted, expected: [limits.maxStorageBufferBindingSize, limits.maxBufferSize], out };
+  });
+  expect(r.granted).toEqual(r.expected);
+  for (const c of r.out) {
+    expect(c.errors, `tensors of ${c.bytes} bytes`).toEqual([]);
+    expect(c.worst.bits).toBe(0);
+    expect(c.worst.gumbel).toBeLessThan(4e-6);
+    expect(c.worst.index).toBe(0);
+    expect(c.worst.y).toBeLessThan(1e-5);
+    expect(c.worst.dLogits).toBeLessThan(1e-4);
+  }
+});

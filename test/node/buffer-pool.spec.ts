@@ -11,9 +11,10 @@ interface FakeBuffer {
   destroy(): void;
 }
 
-function fakeDevice() {
+function fakeDevice(maxBufferSize = 2 ** 30) {
   const buffers: FakeBuffer[] = [];
   const device = {
+    limits: { maxBufferSize },
     createBuffer: ({ size, usage, label }: { size: number; usage: number; label: string }) => {
       const b: FakeBuffer = { size, usage, label, destroyed: false, destroy: () => void (b.destroyed = true) };
       buffers.push(b);
@@ -54,4 +55,14 @@ test('a buffer is not reused before the submit after its release', () => {
   expect(pool.acquire(1024, STORAGE, 'b')).not.toBe(a); // an unsubmitted encoder may still use a
   pool.afterSubmit();
   expect(pool.acquire(1024, STORAGE, 'c')).toBe(a);
+});
+
+test("buffers are rounded up to their size class, but never past the device's maxBufferSize", () => {
+  const limit = 144 * MiB + 64 * 1024; // between the classes of 144 and 160 MiB
+  const { device } = fakeDevice(limit);
+  const pool = new BufferPool(device);
+  expect(pool.acquire(140 * MiB, STORAGE, 'below').size).toBe(144 * MiB);
+  expect(pool.acquire(144 * MiB + 4, STORAGE, 'above').size).toBe(limit); // its class, 160 MiB, is too large
+  expect(pool.acquire(limit, STORAGE, 'at').size).toBe(limit);
+  expect(new BufferPool(fakeDevice(2 ** 30).device).acquire(144 * MiB + 4, STORAGE, 'room').size).toBe(160 * MiB);
 });
