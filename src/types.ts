@@ -179,6 +179,23 @@ export interface GumbelRuntime {
   tensor(data: Float32Array, shape?: readonly number[]): Tensor<'f32'>;
   tensor(data: Uint32Array, shape?: readonly number[]): Tensor<'u32'>;
 
+  /**
+   * WebGPU only: a tensor over the first `size * 4` bytes of the caller's buffer (which must be of this runtime's
+   * `device` and have STORAGE usage; COPY_SRC too for read()), without a copy. Ops read it as an input after
+   * whatever the caller submitted before the call. The buffer stays the caller's: destroy() only detaches it.
+   * The CPU backend throws a TypeError.
+   */
+  tensorFromBuffer(buffer: GPUBuffer, shape: readonly number[], dtype?: 'f32'): Tensor<'f32'>;
+  tensorFromBuffer(buffer: GPUBuffer, shape: readonly number[], dtype: 'u32'): Tensor<'u32'>;
+  /**
+   * WebGPU only: the GPUBuffer holding a live tensor of this runtime, its elements in the first `size * 4` bytes
+   * (an output's buffer comes from the pool: it may be larger, it has STORAGE, COPY_SRC and COPY_DST usage, and it
+   * returns to the pool, to be reused, when the tensor is destroyed). An op's work is submitted by the time its
+   * promise resolves (a batch's, by the time the batch resolves): work the caller submits after that sees its
+   * outputs. The CPU backend throws a TypeError.
+   */
+  bufferOf(tensor: Tensor): GPUBuffer;
+
   /** The raw 32-bit Philox4x32-10 words of a draw. */
   randomBits(shape: readonly number[], rng: RngOptions): Promise<Tensor<'u32'>>;
   /** Uniform floats (floor(x / 2^9) + 0.5) * 2^-23 of the words x of a draw: exact, strictly inside (0, 1). */

@@ -97,7 +97,8 @@ export function checkReadTarget(into: unknown, dtype: 'f32' | 'u32', size: numbe
   if (into.length !== size) throw new RangeError(`read(into): into has ${into.length} elements, the tensor ${size}`);
 }
 
-function describe(v: unknown): string {
+/** A value, named for an error message. */
+export function describe(v: unknown): string {
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
   if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return 'an array';

@@ -75,6 +75,14 @@ class CpuRuntime implements GumbelRuntime {
     return dtype === 'f32' ? new CpuTensor(this, s.shape, 'f32', (data as Float32Array).slice()) : new CpuTensor(this, s.shape, 'u32', (data as Uint32Array).slice());
   }
 
+  tensorFromBuffer(): never {
+    throw new TypeError('tensorFromBuffer: the CPU backend has no GPU buffers; upload data with tensor()');
+  }
+
+  bufferOf(): never {
+    throw new TypeError('bufferOf: the CPU backend has no GPU buffers; read the tensor with read()');
+  }
+
   async randomBits(shape: readonly number[], rng: RngOptions): Promise<Tensor<'u32'>> {
     this.assertUsable();
     const s = toShape('shape', shape);

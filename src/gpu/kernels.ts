@@ -115,7 +115,8 @@ export class PipelineCache {
   /**
    * Binds whole buffers, or ranges of them ({ buffer, offset, size }). A whole storage buffer is bound up to
    * maxStorageBufferBindingSize: callers bind whole only data that fits one binding, but the pool's buffer
-   * holding it may be larger (sizeClass rounds up), and a binding past the limit is a validation error.
+   * holding it may be larger (sizeClass rounds up), and a binding past the limit is a validation error; a
+   * caller's buffer (tensorFromBuffer) may be larger still, or of a size that is not a multiple of 4.
    */
   bindGroup(spec: KernelSpec, buffers: Bindings): GPUBindGroup {
     checkBindingNames(spec, Object.keys(buffers));
@@ -126,8 +127,9 @@ export class PipelineCache {
       entries: spec.bindings.map((b) => {
         const v = buffers[b.name]!;
         if ('buffer' in v) return { binding: b.binding, resource: v };
-        const size = b.type === 'uniform' ? v.size : Math.min(v.size, storageLimit - (storageLimit % 4)); // storage: a multiple of 4
-        return { binding: b.binding, resource: { buffer: v, size } };
+        if (b.type === 'uniform') return { binding: b.binding, resource: { buffer: v } };
+        const size = Math.min(v.size, storageLimit);
+        return { binding: b.binding, resource: { buffer: v, size: size - (size % 4) } }; // storage bindings: a multiple of 4
       }),
     });
   }

@@ -19,7 +19,7 @@ import type {
   SoftmaxOutput,
   Tensor,
 } from '../types.js';
-import { checkNotInBatch, checkReadOutsideBatch, checkReadTarget, checkTensor, toShape, toStreamPosition } from '../validate.js';
+import { checkNotInBatch, checkReadOutsideBatch, checkReadTarget, checkTensor, describe, toShape, toStreamPosition } from '../validate.js';
 import { GpuContext } from './context.js';
 import { acquireDevice, DeviceHealth, type AcquiredDevice } from './device.js';
 
@@ -27,12 +27,17 @@ const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.CO
 
 class GpuTensor<D extends DType = DType> implements Tensor<D> {
   #buffer: GPUBuffer | null;
+  /**
+   * `pooled`: the buffer is the pool's, returned to it by destroy(); else the caller's (tensorFromBuffer),
+   * left alone.
+   */
   constructor(
     readonly owner: GpuRuntime,
     readonly shape: readonly number[],
     readonly dtype: D,
     readonly size: number,
     buffer: GPUBuffer,
+    readonly pooled = true,
   ) {
     this.#buffer = buffer;
   }
@@ -46,6 +51,7 @@ class GpuTensor<D extends DType = DType> implements Tensor<D> {
   async read(into?: DataOf<D>): Promise<DataOf<D>> {
     checkReadTarget(into, this.dtype, this.size);
     const buffer = this.buffer; // throws when destroyed
+    if (!(buffer.usage & BufferUsage.COPY_SRC)) throw new TypeError("read(): the tensor's buffer has no COPY_SRC usage, so it cannot be copied out");
     this.owner.checkReadable(); // before allocating: a refused read of a large tensor should cost nothing
     const out = into ?? ((this.dtype === 'f32' ? new Float32Array(this.size) : new Uint32Array(this.size)) as DataOf<D>);
     await this.owner.readBuffer(buffer, new Uint8Array(out.buffer, out.byteOffset, this.size * 4), into === undefined);
@@ -53,7 +59,7 @@ class GpuTensor<D extends DType = DType> implements Tensor<D> {
   }
   destroy(): void {
     if (!this.#buffer) return;
-    this.owner.ctx.pool.release(this.#buffer);
+    if (this.pooled) this.owner.ctx.pool.release(this.#buffer);
     this.#buffer = null;
   }
 }
@@ -125,6 +131,24 @@ class GpuRuntime implements GumbelRuntime {
     const t = this.#alloc(s.shape, dtype, s.size, 'tensor');
     if (s.size > 0) this.device.queue.writeBuffer(t.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     return t;
+  }
+
+  tensorFromBuffer(buffer: GPUBuffer, shape: readonly number[], dtype?: 'f32'): Tensor<'f32'>;
+  tensorFromBuffer(buffer: GPUBuffer, shape: readonly number[], dtype: 'u32'): Tensor<'u32'>;
+  tensorFromBuffer(buffer: GPUBuffer, shape: readonly number[], dtype: DType = 'f32'): Tensor {
+    this.#health.check();
+    checkGpuBuffer(buffer);
+    if (dtype !== 'f32' && dtype !== 'u32') throw new RangeError(`dtype must be 'f32' or 'u32', got ${JSON.stringify(dtype)}`);
+    const s = toShape('shape', shape);
+    if (!(buffer.usage & BufferUsage.STORAGE)) throw new TypeError('buffer must have STORAGE usage (GPUBufferUsage.STORAGE) for the kernels to bind it');
+    if (s.size * 4 > buffer.size) throw new RangeError(`shape [${s.shape}] needs ${s.size * 4} bytes, but the buffer has ${buffer.size}`);
+    if (buffer.mapState !== 'unmapped') throw new TypeError(`buffer is ${buffer.mapState}: unmap it before the GPU can use it`);
+    return new GpuTensor(this, s.shape, dtype, s.size, buffer, false);
+  }
+
+  bufferOf(tensor: Tensor): GPUBuffer {
+    this.#health.check();
+    return checkTensor('tensor', tensor, this.isOwn).buffer;
   }
 
   randomBits(shape: readonly number[], rng: RngOptions): Promise<Tensor<'u32'>> {
@@ -304,6 +328,13 @@ class GpuRuntime implements GumbelRuntime {
       throw new Error(`gumbel-webgpu: ${label} failed on the GPU: ${gpuError!.message}`);
     }
   }
+}
+
+/** Throws unless `value` looks like a GPUBuffer (checked by its members: Dawn in Node has no GPUBuffer global). */
+function checkGpuBuffer(value: unknown): asserts value is GPUBuffer {
+  const b = value as Partial<GPUBuffer> | null;
+  const ok = typeof b === 'object' && b !== null && typeof b.size === 'number' && typeof b.usage === 'number' && typeof b.mapAsync === 'function';
+  if (!ok) throw new TypeError(`buffer must be a GPUBuffer, got ${describe(value)}`);
 }
 
 /** The check of the f32 products (GpuRuntime.wrongFloatProductWords): 2^14 words, 2^12 blocks. */

@@ -285,3 +285,155 @@ test('batch(): forward and backward in one submit equal the unbatched calls; rea
     expect(rules.resolved, name).toBe('result');
   }
 });
+
+test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work, without copies", async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rt = window.rt;
+    const device = rt.device!;
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+    const copyOut = async (buffer: GPUBuffer, bytes: number) => {
+      const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const out = new Float32Array(staging.getMappedRange().slice(0));
+      staging.destroy();
+      return out;
+    };
+    const [R, K] = [37, 100];
+    const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 0.7) * 4);
+    const data2 = Float32Array.from({ length: R * K }, (_, i) => Math.cos(i * 0.9) * 3);
+    const dyData = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 0.13));
+    // The caller's buffers hold one more element than the tensor, a NaN that no kernel may read, and two bytes
+    // more (a size that is not a multiple of 4).
+    const own = (a: Float32Array, usage: number) => {
+      const b = device.createBuffer({ size: (a.length + 1) * 4 + 2, usage });
+      device.queue.writeBuffer(b, 0, Float32Array.from([...a, NaN]));
+      return b;
+    };
+    const logitsBuffer = own(data, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+    const dyBuffer = own(dyData, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST); // no COPY_SRC: read() is refused
+    const createdBefore = rt.poolStats().created;
+    const logits = rt.tensorFromBuffer(logitsBuffer, [R, K]);
+    const dy = rt.tensorFromBuffer(dyBuffer, [R, K], 'f32');
+    const createdByWrapping = rt.poolStats().created - createdBefore;
+    const opts = { tau: 0.8, seed: 9, outputs: ['y', 'logSoftmax', 'index'] as ('y' | 'logSoftmax' | 'index')[] };
+    const run = async (l: typeof logits, d: typeof dy) => {
+      const o = await rt.gumbelSoftmax(l, opts);
+      const grad = await rt.gumbelSoftmaxBackward({ logits: l, tau: 0.8, seed: 9, dy: d });
+      return { o, y: await o.y.read(), logSoftmax: await o.logSoftmax.read(), index: await o.index.read(), grad: await grad.read() };
+    };
+    const matches = (a: Awaited<ReturnType<typeof run>>, b: Awaited<ReturnType<typeof run>>) =>
+      same(a.y, b.y) && same(a.logSoftmax, b.logSoftmax) && same(a.index, b.index) && same(a.grad, b.grad);
+    const dyUploaded = rt.tensor(dyData, [R, K]);
+    const wrapped = await run(logits, dy);
+    const uploaded = await run(rt.tensor(data, [R, K]), dyUploaded);
+    // The same index as the CPU backend: the wrapped path computes what the tested one does.
+    const cpuIndex = await (await window.cpu.gumbelSoftmax(window.cpu.tensor(data, [R, K]), { ...opts, outputs: ['index'] })).index.read();
+    // An output's buffer, copied out by the caller's own commands.
+    const copiedY = await copyOut(rt.bufferOf(wrapped.o.y), R * K * 4);
+    // The caller writes new logits into its buffer: later ops on the wrapped tensor see them.
+    device.queue.writeBuffer(logitsBuffer, 0, data2);
+    const rewritten = await run(logits, dy);
+    const uploaded2 = await run(rt.tensor(data2, [R, K]), dyUploaded);
+    const readBack = await logits.read();
+    const dyRead = await dy.read().then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+    const inUseBefore = rt.poolStats().inUse;
+    logits.destroy();
+    const inUseChange = rt.poolStats().inUse - inUseBefore; // 0: the pool never held the caller's buffer
+    const afterDestroy = await copyOut(logitsBuffer, R * K * 4); // still the caller's, still alive
+    const bufferOfDestroyed = (() => { try { rt.bufferOf(logits); return 'returned'; } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; } })();
+    logitsBuffer.destroy();
+    dyBuffer.destroy();
+    return {
+      createdByWrapping,
+      wrappedMatchesUploaded: matches(wrapped, uploaded),
+      indexMatchesCpu: same(wrapped.index, cpuIndex),
+      finite: wrapped.y.every(Number.isFinite) && wrapped.grad.every(Number.isFinite),
+      copiedY: same(copiedY, wrapped.y),
+      rewrittenMatchesUploaded: matches(rewritten, uploaded2),
+      rewrittenDiffers: !same(rewritten.y, wrapped.y),
+      readBack: same(readBack, data2),
+      dyRead,
+      afterDestroy: same(afterDestroy, data2),
+      inUseChange,
+      bufferOfDestroyed,
+    };
+  });
+  expect(r.createdByWrapping).toBe(0);
+  expect(r.wrappedMatchesUploaded).toBe(true);
+  expect(r.indexMatchesCpu).toBe(true);
+  expect(r.finite).toBe(true);
+  expect(r.copiedY).toBe(true);
+  expect(r.rewrittenMatchesUploaded).toBe(true);
+  expect(r.rewrittenDiffers).toBe(true);
+  expect(r.readBack).toBe(true);
+  expect(r.dyRead).toBe("TypeError: read(): the tensor's buffer has no COPY_SRC usage, so it cannot be copied out");
+  expect(r.afterDestroy).toBe(true);
+  expect(r.inUseChange).toBe(0);
+  expect(r.bufferOfDestroyed).toBe('TypeError: tensor was destroyed');
+});
+
+test('tensorFromBuffer and bufferOf refuse bad arguments clearly, a buffer of another device fails its op, and the runtime stays usable', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const rt = window.rt;
+    const device = rt.device!;
+    const attempt = async (f: () => unknown) => {
+      try {
+        await f();
+        return 'returned';
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    };
+    const buffer = (size: number, usage: number, mappedAtCreation = false) => device.createBuffer({ size, usage, mappedAtCreation });
+    const STORAGE = GPUBufferUsage.STORAGE;
+    const mapped = buffer(16, STORAGE, true);
+    const otherDevice = await (await navigator.gpu.requestAdapter())!.requestDevice();
+    const foreign = otherDevice.createBuffer({ size: 64, usage: STORAGE | GPUBufferUsage.COPY_DST });
+    otherDevice.queue.writeBuffer(foreign, 0, Float32Array.from({ length: 16 }, (_, i) => i * 0.25));
+    const destroyedByCaller = buffer(64, STORAGE);
+    const errors = {
+      notBuffer: await attempt(() => rt.tensorFromBuffer({} as GPUBuffer, [4])),
+      nullBuffer: await attempt(() => rt.tensorFromBuffer(null as unknown as GPUBuffer, [4])),
+      noStorage: await attempt(() => rt.tensorFromBuffer(buffer(16, GPUBufferUsage.COPY_DST), [4])),
+      tooSmall: await attempt(() => rt.tensorFromBuffer(buffer(16, STORAGE), [5])),
+      badShape: await attempt(() => rt.tensorFromBuffer(buffer(16, STORAGE), [2.5])),
+      badDtype: await attempt(() => rt.tensorFromBuffer(buffer(16, STORAGE), [4], 'f64' as 'f32')),
+      mapped: await attempt(() => rt.tensorFromBuffer(mapped, [4])),
+      bufferOfObject: await attempt(() => rt.bufferOf({} as never)),
+      bufferOfCpuTensor: await attempt(() => rt.bufferOf(window.cpu.tensor(new Float32Array(4)))),
+      cpuTensorFromBuffer: await attempt(() => window.cpu.tensorFromBuffer(buffer(16, STORAGE), [4])),
+      cpuBufferOf: await attempt(() => window.cpu.bufferOf(window.cpu.tensor(new Float32Array(4)))),
+      foreignDevice: await attempt(() => rt.gumbelSoftmax(rt.tensorFromBuffer(foreign, [4, 4]), { tau: 1, seed: 1 })),
+      destroyedByCaller: await attempt(() => {
+        const t = rt.tensorFromBuffer(destroyedByCaller, [4, 4]);
+        destroyedByCaller.destroy();
+        return rt.gumbelSoftmax(t, { tau: 1, seed: 1 });
+      }),
+    };
+    mapped.unmap();
+    otherDevice.destroy();
+    // Still usable: a draw gives Random123's all-zero vector.
+    const words = Array.from(await (await rt.randomBits([4], { seed: 0 })).read());
+    return { errors, words, pool: rt.poolStats() };
+  });
+  expect(r.errors).toEqual({
+    notBuffer: 'TypeError: buffer must be a GPUBuffer, got Object',
+    nullBuffer: 'TypeError: buffer must be a GPUBuffer, got null',
+    noStorage: 'TypeError: buffer must have STORAGE usage (GPUBufferUsage.STORAGE) for the kernels to bind it',
+    tooSmall: 'RangeError: shape [5] needs 20 bytes, but the buffer has 16',
+    badShape: 'RangeError: shape[0] must be a non-negative integer, got 2.5',
+    badDtype: `RangeError: dtype must be 'f32' or 'u32', got "f64"`,
+    mapped: 'TypeError: buffer is mapped: unmap it before the GPU can use it',
+    bufferOfObject: 'TypeError: tensor must be a tensor, got Object',
+    bufferOfCpuTensor: 'TypeError: tensor is a tensor of another runtime or backend',
+    cpuTensorFromBuffer: 'TypeError: tensorFromBuffer: the CPU backend has no GPU buffers; upload data with tensor()',
+    cpuBufferOf: 'TypeError: bufferOf: the CPU backend has no GPU buffers; read the tensor with read()',
+    foreignDevice: expect.stringMatching(/^Error: gumbel-webgpu: gumbelSoftmax failed on the GPU: /),
+    destroyedByCaller: expect.stringMatching(/^Error: gumbel-webgpu: gumbelSoftmax failed on the GPU: /),
+  });
+  expect(r.words).toEqual([0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+  expect(r.pool.inUse).toBe(1); // the draw's output; the failed ops freed theirs
+});
