@@ -343,6 +343,11 @@ test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work
     logits.destroy();
     const inUseChange = rt.poolStats().inUse - inUseBefore; // 0: the pool never held the caller's buffer
     const afterDestroy = await copyOut(logitsBuffer, R * K * 4); // still the caller's, still alive
+    // Destroying a runtime that wrapped the buffer leaves it alive too.
+    const second = await window.harness.lib.createGumbel({ device });
+    second.tensorFromBuffer(logitsBuffer, [R, K]);
+    second.destroy();
+    const afterRuntimeDestroy = await copyOut(logitsBuffer, R * K * 4);
     const bufferOfDestroyed = (() => { try { rt.bufferOf(logits); return 'returned'; } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; } })();
     logitsBuffer.destroy();
     dyBuffer.destroy();
@@ -358,6 +363,7 @@ test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work
       dyRead,
       afterDestroy: same(afterDestroy, data2),
       inUseChange,
+      afterRuntimeDestroy: same(afterRuntimeDestroy, data2),
       bufferOfDestroyed,
     };
   });
@@ -372,6 +378,7 @@ test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work
   expect(r.dyRead).toBe("TypeError: read(): the tensor's buffer has no COPY_SRC usage, so it cannot be copied out");
   expect(r.afterDestroy).toBe(true);
   expect(r.inUseChange).toBe(0);
+  expect(r.afterRuntimeDestroy).toBe(true);
   expect(r.bufferOfDestroyed).toBe('TypeError: tensor was destroyed');
 });
 
