@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { DAWN_SWIFTSHADER_ENV as env } from '../support/dawn-env.js';
 
-test('WebGPU through Dawn in Node (options.gpu) gives the CPU backend words and Gumbel values', () => {
+test('WebGPU through Dawn in Node (options.gpu) gives the CPU backend words and Gumbel values, and wraps its buffers', () => {
   const script = new URL('../support/dawn-parity.mjs', import.meta.url).pathname;
   const out = JSON.parse(execFileSync(process.execPath, [script], { env, encoding: 'utf8', timeout: 120_000 }).trim().split('\n').pop()!);
   console.log(`Dawn adapter: ${JSON.stringify(out.adapter)}`);
@@ -12,6 +12,8 @@ test('WebGPU through Dawn in Node (options.gpu) gives the CPU backend words and 
   expect(out.n).toBe(65537);
   expect(out.wordMismatches).toBe(0);
   expect(out.worstGumbelGap).toBeLessThan(8e-6); // each side within 4e-6 of float64
+  expect(out.wrappedEqual).toBe(true); // tensorFromBuffer on a Dawn buffer: the same forward as uploaded data
+  expect(out.outputBufferBytes).toBeGreaterThanOrEqual(9 * 70 * 4);
 });
 
 // Keeps tools/parity-fuzz.mjs (run on lent GPUs by tools/gpu-session.sh) working: each strategy's control is

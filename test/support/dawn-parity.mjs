@@ -18,5 +18,19 @@ for (let i = 0; i < n; i++) {
   if (gpuWords[i] !== cpuWords[i]) wordMismatches++;
   worstGumbelGap = Math.max(worstGumbelGap, Math.abs(gpuGumbel[i] - cpuGumbel[i]) / Math.max(1, Math.abs(cpuGumbel[i])));
 }
-console.log(JSON.stringify({ backend: rt.backend, adapter: rt.adapterInfo, n, wordMismatches, worstGumbelGap }));
+// tensorFromBuffer on a buffer Dawn made (its members, not a GPUBuffer global, identify it in Node): the
+// forward over it equals the forward over the same data uploaded, and bufferOf gives the output's buffer.
+const [R, K] = [9, 70];
+const logitsData = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 0.7) * 3);
+const buffer = rt.device.createBuffer({ size: R * K * 4, usage: 0x80 | 0x8 | 0x4 }); // STORAGE | COPY_DST | COPY_SRC
+rt.device.queue.writeBuffer(buffer, 0, logitsData);
+const opts = { tau: 0.5, seed: 4, outputs: ['y', 'index'] };
+const wrapped = await rt.gumbelSoftmax(rt.tensorFromBuffer(buffer, [R, K]), opts);
+const uploaded = await rt.gumbelSoftmax(rt.tensor(logitsData, [R, K]), opts);
+const [wy, uy] = [await wrapped.y.read(), await uploaded.y.read()];
+const [wi, ui] = [await wrapped.index.read(), await uploaded.index.read()];
+const wrappedEqual = wy.every((v, i) => Object.is(v, uy[i])) && wi.every((v, i) => v === ui[i]);
+const outputBufferBytes = rt.bufferOf(wrapped.y).size;
+buffer.destroy();
+console.log(JSON.stringify({ backend: rt.backend, adapter: rt.adapterInfo, n, wordMismatches, worstGumbelGap, wrappedEqual, outputBufferBytes }));
 rt.destroy();
