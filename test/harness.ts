@@ -29,7 +29,12 @@ async function limitedRuntime(requiredLimits: Record<string, number>) {
   return { device, rt: await lib.createGumbel({ device }) };
 }
 
-const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime, limitedRuntime };
+/** Whether two arrays hold the same values, bit for bit as far as Object.is tells (NaN equals NaN, -0 not 0). */
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  return a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+}
+
+const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime, limitedRuntime, sameValues };
 export type Harness = typeof harness;
 
 declare global {

@@ -200,7 +200,7 @@ test('every kernel compiles on the device without errors or warnings', async ({ 
 test('batch(): forward and backward in one submit equal the unbatched calls; reads, nesting and failures are refused cleanly, on WebGPU and on the CPU', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     const rt = window.rt;
-    const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+    const same = window.harness.sameValues;
     const out: Record<string, unknown> = {};
     for (const K of [8, 1000]) { // a short and a long row (by invocation on SwiftShader by default, else by workgroup)
       const logits = rt.tensor(Float32Array.from({ length: 14 * K }, (_, i) => Math.sin(i * 0.7) * 2), [14, K]);
@@ -290,7 +290,7 @@ test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work
   const r = await gpuPage.evaluate(async () => {
     const rt = window.rt;
     const device = rt.device!;
-    const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+    const same = window.harness.sameValues;
     const copyOut = async (buffer: GPUBuffer, bytes: number) => {
       const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       const encoder = device.createCommandEncoder();
