@@ -529,3 +529,39 @@ test("tensors as large as a device allows, when its limits lie between the pool'
     expect(c.worst.dLogits).toBeLessThan(1e-4);
   }
 });
+
+test('the row cache sizes itself to a device with the default 16 KiB of workgroup memory', async ({ gpuPage }) => {
+  const r = await gpuPage.evaluate(async () => {
+    const { device, rt: defaults } = await window.harness.defaultLimitRuntime();
+    defaults.destroy();
+    const rt = await window.harness.lib.createGumbel({ device, rowCache: true, rowSplit: false, rowPerInvocation: false });
+    let worstY = 0;
+    let worstGrad = 0;
+    let indexMismatches = 0;
+    for (const [R, K] of [[5, 300], [3, 5000], [2, 65537]] as const) {
+      const data = Float32Array.from({ length: R * K }, (_, i) => Math.sin(i * 0.37) * 3);
+      const dyData = Float32Array.from({ length: R * K }, (_, i) => Math.cos(i * 0.1));
+      const run = async (b: typeof rt) => {
+        const logits = b.tensor(data, [R, K]);
+        const o = await b.gumbelSoftmax(logits, { tau: 0.7, seed: 2 });
+        const grad = await b.gumbelSoftmaxBackward({ logits, tau: 0.7, seed: 2, dy: b.tensor(dyData, [R, K]) });
+        return { y: await o.y.read(), index: await o.index.read(), grad: await grad.read() };
+      };
+      const [g, c] = [await run(rt), await run(window.cpu)];
+      for (let i = 0; i < R * K; i++) {
+        worstY = Math.max(worstY, Math.abs(g.y[i]! - c.y[i]!));
+        worstGrad = Math.max(worstGrad, Math.abs(g.grad[i]! - c.grad[i]!) / (1 + Math.abs(c.grad[i]!)));
+      }
+      for (let i = 0; i < R; i++) if (g.index[i] !== c.index[i]) indexMismatches++;
+    }
+    const out = { workgroupBytes: device.limits.maxComputeWorkgroupStorageSize, usesRowCache: rt.usesRowCache, usesSubgroups: rt.usesSubgroups, worstY, worstGrad, indexMismatches };
+    rt.destroy();
+    device.destroy();
+    return out;
+  });
+  expect(r.workgroupBytes).toBe(16384);
+  expect([r.usesRowCache, r.usesSubgroups]).toEqual([true, false]);
+  expect(r.indexMismatches).toBe(0);
+  expect(r.worstY).toBeLessThan(1e-5);
+  expect(r.worstGrad).toBeLessThan(1e-4);
+});
