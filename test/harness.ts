@@ -34,7 +34,17 @@ function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 }
 
-const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime, limitedRuntime, sameValues };
+/** How a call ends: 'resolved', or the error's name and message (whether it throws or rejects). */
+async function outcome(call: () => unknown): Promise<string> {
+  try {
+    await call();
+    return 'resolved';
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+}
+
+const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime, limitedRuntime, sameValues, outcome };
 export type Harness = typeof harness;
 
 declare global {

@@ -40,10 +40,7 @@ test('bad arguments reject with TypeError/RangeError naming the argument, before
     const out: { name: string; error: string; stillRight: boolean }[] = [];
     const expected = Array.from(await (await window.cpu.randomBits([9], { seed: 11, offset: 2 })).read()).join();
     for (const [name, call] of calls) {
-      const error = await call().then(
-        () => 'resolved',
-        (e: Error) => `${e.name}: ${e.message}`,
-      );
+      const error = await window.harness.outcome(call);
       const probe = await rt.randomBits([9], { seed: 11, offset: 2 }); // after each case: still right
       out.push({ name, error, stillRight: Array.from(await probe.read()).join() === expected });
       probe.destroy();
@@ -84,10 +81,7 @@ test('a problem larger than the device can hold is refused before allocating, wi
     const rt = window.rt;
     const logits = rt.tensor(Float32Array.from({ length: 1000 }, (_, i) => Math.cos(i)), [1, 1000]);
     const before = rt.poolStats();
-    const error = await rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 300_000, outputs: ['y'] }).then(
-      () => 'resolved',
-      (e: Error) => `${e.name}: ${e.message}`,
-    );
+    const error = await window.harness.outcome(() => rt.gumbelSoftmax(logits, { tau: 1, seed: 1, samples: 300_000, outputs: ['y'] }));
     return { error, before, after: rt.poolStats(), limit: rt.device!.limits.maxBufferSize };
   });
   expect(r.error).toMatch(new RegExp(`^RangeError: a tensor of 300000000 elements \\(1200000000 bytes\\) exceeds this device's maxBufferSize of ${r.limit} bytes`));

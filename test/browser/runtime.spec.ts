@@ -61,7 +61,7 @@ test('GPU tensors round-trip, read twice, destroy twice, and return their buffer
 
 test('read(into) fills a caller array of the tensor dtype and size on both backends; other targets are refused', async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
-    const err = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+    const { outcome } = window.harness;
     const out = [];
     for (const rt of [window.rt, window.cpu]) {
       const data = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3 + 0.5);
@@ -78,10 +78,10 @@ test('read(into) fills a caller array of the tensor dtype and size on both backe
         equal: into.every((v, i) => v === data[i]),
         outsideUntouched: [0, 1, 2, 1004, 1005, 1006].every((i) => Number.isNaN(pool[i]!)),
         words: Array.from(w),
-        wrongType: await err(t.read(new Uint32Array(1001) as unknown as Float32Array)),
-        wrongLength: await err(t.read(new Float32Array(1000))),
-        notTyped: await err(t.read([1, 2] as unknown as Float32Array)),
-        afterDestroy: (t.destroy(), await err(t.read(new Float32Array(1001)))),
+        wrongType: await outcome(() => t.read(new Uint32Array(1001) as unknown as Float32Array)),
+        wrongLength: await outcome(() => t.read(new Float32Array(1000))),
+        notTyped: await outcome(() => t.read([1, 2] as unknown as Float32Array)),
+        afterDestroy: (t.destroy(), await outcome(() => t.read(new Float32Array(1001)))),
       });
     }
     return out;
@@ -129,10 +129,7 @@ test('a tensor larger than the device can hold is refused before allocating, wit
   const r = await gpuPage.evaluate(async () => {
     const limit = window.rt.device!.limits.maxBufferSize;
     const before = window.rt.poolStats();
-    const error = await window.rt.gumbel([limit / 4 + 1], { seed: 1 }).then(
-      () => 'resolved',
-      (e: Error) => `${e.name}: ${e.message}`,
-    );
+    const error = await window.harness.outcome(() => window.rt.gumbel([limit / 4 + 1], { seed: 1 }));
     return { error, same: JSON.stringify(before) === JSON.stringify(window.rt.poolStats()) };
   });
   expect(r.error).toMatch(/RangeError: a tensor of \d+ elements \(\d+ bytes\) exceeds this device's maxBufferSize of \d+ bytes/);
@@ -338,7 +335,7 @@ test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work
     const rewritten = await run(logits, dy);
     const uploaded2 = await run(rt.tensor(data2, [R, K]), dyUploaded);
     const readBack = await logits.read();
-    const dyRead = await dy.read().then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+    const dyRead = await window.harness.outcome(() => dy.read());
     const inUseBefore = rt.poolStats().inUse;
     logits.destroy();
     const inUseChange = rt.poolStats().inUse - inUseBefore; // 0: the pool never held the caller's buffer
@@ -348,7 +345,7 @@ test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work
     second.tensorFromBuffer(logitsBuffer, [R, K]);
     second.destroy();
     const afterRuntimeDestroy = await copyOut(logitsBuffer, R * K * 4);
-    const bufferOfDestroyed = (() => { try { rt.bufferOf(logits); return 'returned'; } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; } })();
+    const bufferOfDestroyed = await window.harness.outcome(() => rt.bufferOf(logits));
     logitsBuffer.destroy();
     dyBuffer.destroy();
     return {
@@ -386,14 +383,7 @@ test('tensorFromBuffer and bufferOf refuse bad arguments clearly, a buffer of an
   const r = await gpuPage.evaluate(async () => {
     const rt = window.rt;
     const device = rt.device!;
-    const attempt = async (f: () => unknown) => {
-      try {
-        await f();
-        return 'returned';
-      } catch (e) {
-        return `${(e as Error).name}: ${(e as Error).message}`;
-      }
-    };
+    const { outcome } = window.harness;
     const buffer = (size: number, usage: number, mappedAtCreation = false) => device.createBuffer({ size, usage, mappedAtCreation });
     const STORAGE = GPUBufferUsage.STORAGE;
     const mapped = buffer(16, STORAGE, true);
@@ -402,19 +392,19 @@ test('tensorFromBuffer and bufferOf refuse bad arguments clearly, a buffer of an
     otherDevice.queue.writeBuffer(foreign, 0, Float32Array.from({ length: 16 }, (_, i) => i * 0.25));
     const destroyedByCaller = buffer(64, STORAGE);
     const errors = {
-      notBuffer: await attempt(() => rt.tensorFromBuffer({} as GPUBuffer, [4])),
-      nullBuffer: await attempt(() => rt.tensorFromBuffer(null as unknown as GPUBuffer, [4])),
-      noStorage: await attempt(() => rt.tensorFromBuffer(buffer(16, GPUBufferUsage.COPY_DST), [4])),
-      tooSmall: await attempt(() => rt.tensorFromBuffer(buffer(16, STORAGE), [5])),
-      badShape: await attempt(() => rt.tensorFromBuffer(buffer(16, STORAGE), [2.5])),
-      badDtype: await attempt(() => rt.tensorFromBuffer(buffer(16, STORAGE), [4], 'f64' as 'f32')),
-      mapped: await attempt(() => rt.tensorFromBuffer(mapped, [4])),
-      bufferOfObject: await attempt(() => rt.bufferOf({} as never)),
-      bufferOfCpuTensor: await attempt(() => rt.bufferOf(window.cpu.tensor(new Float32Array(4)))),
-      cpuTensorFromBuffer: await attempt(() => window.cpu.tensorFromBuffer(buffer(16, STORAGE), [4])),
-      cpuBufferOf: await attempt(() => window.cpu.bufferOf(window.cpu.tensor(new Float32Array(4)))),
-      foreignDevice: await attempt(() => rt.gumbelSoftmax(rt.tensorFromBuffer(foreign, [4, 4]), { tau: 1, seed: 1 })),
-      destroyedByCaller: await attempt(() => {
+      notBuffer: await outcome(() => rt.tensorFromBuffer({} as GPUBuffer, [4])),
+      nullBuffer: await outcome(() => rt.tensorFromBuffer(null as unknown as GPUBuffer, [4])),
+      noStorage: await outcome(() => rt.tensorFromBuffer(buffer(16, GPUBufferUsage.COPY_DST), [4])),
+      tooSmall: await outcome(() => rt.tensorFromBuffer(buffer(16, STORAGE), [5])),
+      badShape: await outcome(() => rt.tensorFromBuffer(buffer(16, STORAGE), [2.5])),
+      badDtype: await outcome(() => rt.tensorFromBuffer(buffer(16, STORAGE), [4], 'f64' as 'f32')),
+      mapped: await outcome(() => rt.tensorFromBuffer(mapped, [4])),
+      bufferOfObject: await outcome(() => rt.bufferOf({} as never)),
+      bufferOfCpuTensor: await outcome(() => rt.bufferOf(window.cpu.tensor(new Float32Array(4)))),
+      cpuTensorFromBuffer: await outcome(() => window.cpu.tensorFromBuffer(buffer(16, STORAGE), [4])),
+      cpuBufferOf: await outcome(() => window.cpu.bufferOf(window.cpu.tensor(new Float32Array(4)))),
+      foreignDevice: await outcome(() => rt.gumbelSoftmax(rt.tensorFromBuffer(foreign, [4, 4]), { tau: 1, seed: 1 })),
+      destroyedByCaller: await outcome(() => {
         const t = rt.tensorFromBuffer(destroyedByCaller, [4, 4]);
         destroyedByCaller.destroy();
         return rt.gumbelSoftmax(t, { tau: 1, seed: 1 });
