@@ -417,7 +417,7 @@ test('outputs larger than one binding are written in chunks (default-limit devic
   }
 });
 
-test('logits larger than one binding are handled in chunks, forward and backward (default-limit device)', async ({ gpuPage }) => {
+test('logits larger than one binding are handled in chunks, forward (one and two samples) and backward (default-limit device)', async ({ gpuPage }) => {
   test.setTimeout(300_000);
   const r = await gpuPage.evaluate(async () => {
     const { rt, device } = await window.harness.defaultLimitRuntime();
@@ -431,7 +431,11 @@ test('logits larger than one binding are handled in chunks, forward and backward
     const dy = rt.tensor(dyData, [R, K]);
     const o = await rt.gumbelSoftmax(logits, { tau, seed: 4, outputs: ['index'] });
     const grad = await rt.gumbelSoftmaxBackward({ logits, tau, seed: 4, dy });
+    // Two samples: a dispatch's sample-rows must stay within one sample (its logits rows are one contiguous
+    // range), so the chunk that would cross sample-row R is cut there.
+    const twice = await rt.gumbelSoftmax(logits, { tau, seed: 4, samples: 2, outputs: ['index'] });
     const index = await o.index.read();
+    const index2 = await twice.index.read();
     const g = await grad.read();
     // Rows around each chunk boundary and at the end, against the CPU backend on just those rows
     // (the noise of row r starts at stream offset r * K).
@@ -448,13 +452,25 @@ test('logits larger than one binding are handled in chunks, forward and backward
       const cg = await (await window.cpu.gumbelSoftmaxBackward({ logits: cl, tau: ct, seed: 4, offset: r0 * K, dy: window.cpu.tensor(rows(dyData, K), [8, K]) })).read();
       for (let i = 0; i < 8 * K; i++) worstGrad = Math.max(worstGrad, Math.abs(cg[i]! - g[r0 * K + i]!) / (1 + Math.abs(cg[i]!)));
     }
+    // Sample-row g of the two-sample forward: logits row g mod R, noise from offset g * K; around the chunk
+    // boundaries of both samples and across the samples' boundary.
+    let sampleIndexMismatches = 0;
+    for (const g0 of [chunk - 4, R - 4, R + chunk - 4, 2 * R - 4]) {
+      for (let g = g0; g < g0 + 8 && g < 2 * R; g++) {
+        const r = g % R;
+        const c = await window.cpu.gumbelSoftmax(window.cpu.tensor(data.slice(r * K, (r + 1) * K), [1, K]), { tau: tauData[r]!, seed: 4, offset: g * K, outputs: ['index'] });
+        if ((await c.index.read())[0] !== index2[g]) sampleIndexMismatches++;
+      }
+    }
     rt.destroy();
     device.destroy();
-    return { bytes: R * K * 4, limit, chunks: Math.ceil(R / chunk), indexMismatches, worstGrad };
+    return { bytes: R * K * 4, limit, chunks: Math.ceil(R / chunk), indexMismatches, worstGrad, samplesCrossChunk: R % chunk !== 0, sampleIndexMismatches };
   });
   expect(r.bytes).toBeGreaterThan(r.limit);
   expect(r.chunks).toBeGreaterThanOrEqual(2);
   expect(r.indexMismatches).toBe(0);
+  expect(r.samplesCrossChunk, 'chunks of whole bindings would straddle the samples').toBe(true);
+  expect(r.sampleIndexMismatches).toBe(0);
   expect(r.worstGrad).toBeLessThan(1e-4);
 });
 
