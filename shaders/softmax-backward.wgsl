@@ -50,8 +50,12 @@ fn read_grads(br: u32, lead: u32, grad_row: u32) -> Grads {
 fn write_grads(x: Lanes, gr: Grads, br: u32, lead: u32, logit_row: u32, total: RowState, ln_s: f32, tau: f32, row_ok: bool) {
   let dot_p = total.dot / total.s; // <dy, p>
   let ls = max(scaled_diff(x.v, vec4f(total.m), tau), vec4f(-F32_MAX)) - ln_s;
-  let p = select(exp(max(ls, vec4f(EXP_FLOOR))), vec4f(0.0), x.kind == vec4u(MASKED));
-  var grad = (p * (gr.dy - dot_p) + (gr.dl - p * total.sum_dl)) / tau;
+  let masked = x.kind == vec4u(MASKED);
+  let p = select(exp(max(ls, vec4f(EXP_FLOOR))), vec4f(0.0), masked);
+  // y is 0 at a masked logit whatever the logits, so dy there has no effect, even where it is not finite
+  // (0 * inf would be NaN); push_lanes leaves it out of <dy, p> likewise.
+  let from_dy = select(p * (gr.dy - dot_p), vec4f(0.0), masked);
+  var grad = (from_dy + (gr.dl - p * total.sum_dl)) / tau;
   if (!row_ok) {
     grad = vec4f(f32_from_bits(NAN_BITS));
   }

@@ -119,16 +119,18 @@ export function gumbelSoftmaxBackwardCpu(
       continue;
     }
     for (let k = 0; k < K; k++) p[k] = res.e[k]! / res.s;
+    // y is 0 at a masked logit (z = -inf) whatever the logits, so dy there has no effect, even where it is
+    // not finite (0 * inf would be NaN), as in the kernels.
     let dot = 0;
     let sumDl = 0;
     for (let k = 0; k < K; k++) {
-      if (dy) dot += dy[g * K + k]! * p[k]!;
+      if (dy && res.z[k] !== -Infinity) dot += dy[g * K + k]! * p[k]!;
       if (dl) sumDl += dl[g * K + k]!;
     }
     for (let k = 0; k < K; k++) {
-      const dyk = dy ? dy[g * K + k]! : 0;
+      const fromDy = dy && res.z[k] !== -Infinity ? p[k]! * (dy[g * K + k]! - dot) : 0;
       const dlk = dl ? dl[g * K + k]! : 0;
-      grad[r * K + k]! += (p[k]! * (dyk - dot) + (dlk - p[k]! * sumDl)) / tau;
+      grad[r * K + k]! += (fromDy + (dlk - p[k]! * sumDl)) / tau;
     }
   }
   return Float32Array.from(grad);

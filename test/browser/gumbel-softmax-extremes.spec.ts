@@ -364,6 +364,47 @@ test('as tau grows the soft sample tends to uniform, as it shrinks to one_hot(in
   expect(r[4]!.fromUniform).toBeLessThan(1e-3); // tau = 1e4: uniform within 1e-3
 });
 
+test('dy at a masked logit has no effect, even where it is infinite or NaN, on every row path and on the CPU', async ({ gpuPage }) => {
+  // y is 0 at a masked logit whatever the logits, so the backward must give what it gives with dy = 0 there
+  // (0 * inf would make <dy, p>, and with it the row, NaN).
+  const r = await gpuPage.evaluate(async () => {
+    const { lib, sameValues } = window.harness;
+    // As in the output-subset test above: on SwiftShader the default runtime takes 50 x 8 (3 Philox blocks a
+    // row at offset 3) and 61 x 5 by invocation on the few-blocks path and 5 x 1000 by the loop over blocks, the
+    // others by workgroup; the second splits 2 x 20000; the third caches rows and regenerates.
+    const runtimes = [
+      window.rt,
+      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, rowSplit: true }),
+      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, subgroups: false, rowCache: true, stash: false }),
+      window.cpu,
+    ];
+    const out: string[] = [];
+    let masked = 0;
+    for (const [i, rt] of runtimes.entries()) {
+      for (const [R, K, offset, samples] of [[50, 8, 3, 1], [61, 5, 2, 2], [5, 1000, 0, 1], [3, 4096, 1, 2], [2, 20000, 2, 1]] as const) {
+        const n = samples * R * K;
+        const isMasked = (j: number) => (j % (R * K)) % 7 === 3;
+        const logits = rt.tensor(Float32Array.from({ length: R * K }, (_, j) => Math.sin(j * 0.71 + K) * 4 + (isMasked(j) ? -Infinity : 0)), [R, K]);
+        const dyData = Float32Array.from({ length: n }, (_, j) => Math.cos(j * 0.3));
+        const shape = [samples, R, K]; // `samples` given: the outputs, and so dy and dLogSoftmax, lead with S
+        const dl = rt.tensor(Float32Array.from({ length: n }, (_, j) => Math.sin(j * 0.5) * 0.1), shape);
+        const zeroed = dyData.map((v, j) => (isMasked(j) ? 0 : v));
+        const poisoned = dyData.map((v, j) => (isMasked(j) ? [Infinity, -Infinity, NaN][j % 3]! : v));
+        const rng = { logits, tau: 0.7, seed: 13, offset, samples, dLogSoftmax: dl };
+        const want = await (await rt.gumbelSoftmaxBackward({ ...rng, dy: rt.tensor(zeroed, shape) })).read();
+        const got = await (await rt.gumbelSoftmaxBackward({ ...rng, dy: rt.tensor(poisoned, shape) })).read();
+        const nan = got.filter((v) => !Number.isFinite(v)).length;
+        if (!sameValues(got, want) || nan > 0) out.push(`runtime ${i}, ${R} x ${K}, S=${samples}: ${nan} non-finite, first difference at ${got.findIndex((v, j) => !Object.is(v, want[j]))}`);
+        if (i === 0) masked += poisoned.filter((v) => !Number.isFinite(v)).length;
+      }
+    }
+    for (const rt of runtimes.slice(1, 3)) rt.destroy();
+    return { out, masked };
+  });
+  expect(r.out).toEqual([]);
+  expect(r.masked).toBeGreaterThan(10000); // the poisoned dy really has non-finite values at masked logits
+});
+
 test('outputs larger than one binding are written in chunks (default-limit device: 128 MiB bindings)', async ({ gpuPage }) => {
   test.setTimeout(300_000);
   const r = await gpuPage.evaluate(async () => {
