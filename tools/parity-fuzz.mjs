@@ -6,7 +6,8 @@
 // Cases are drawn until --seconds have passed, one strategy after another and at least one each: K from 1 to
 // 65537 (the awkward sizes), up to 300 rows, batch shapes of one or two axes, 1-3 samples, scalar or per-row
 // temperatures, offsets near 2^64 (rows crossing it), 3% masked logits and some rows with +-3e38, 1e30 or
-// -Infinity; y, logSoftmax, index and the backward with dy and dLogSoftmax. The tolerances are looser than the
+// -Infinity; y, logSoftmax, index and the backward with dy (infinite or NaN at masked logits, where it must
+// have no effect) and dLogSoftmax. The tolerances are looser than the
 // tests' (test/support/softmax-reference.ts): for logSoftmax, 4e-6 (L + 25) / tau (L: the row's largest finite
 // |logit|; it bounds the Gumbel tolerance plus v's rounding) plus 1e-5 relative plus 1e-4 log2(K + 1) for the
 // exp, the sum and the log; y relative to that; dLogits 1e-4 of the row's scale. An index may differ only where
@@ -83,7 +84,8 @@ async function run(rt, c, offsetShift = 0n) {
   const tau = c.perRow ? rt.tensor(c.taus, c.batch) : c.tau;
   const rng = { ...c.rng, offset: c.rng.offset + offsetShift };
   const f = await rt.gumbelSoftmax(logits, { tau, hard: c.hard, samples: c.samples, ...rng, outputs: ['y', 'logSoftmax', 'index'] });
-  const dy = rt.tensor(Float32Array.from({ length: f.y.size }, (_, i) => Math.sin(i * 1.3)), f.y.shape);
+  const masked = (i) => c.logits[i % c.logits.length] === -Infinity;
+  const dy = rt.tensor(Float32Array.from({ length: f.y.size }, (_, i) => (masked(i) ? [Infinity, -Infinity, NaN][i % 3] : Math.sin(i * 1.3))), f.y.shape);
   const dl = rt.tensor(Float32Array.from({ length: f.y.size }, (_, i) => Math.cos(i * 0.7) * 0.1), f.y.shape);
   const d = await rt.gumbelSoftmaxBackward({ logits, tau, samples: c.samples, ...rng, dy, dLogSoftmax: dl });
   const out = { y: await f.y.read(), ls: await f.logSoftmax.read(), index: await f.index.read(), dLogits: await d.read() };
