@@ -29,6 +29,22 @@ async function limitedRuntime(requiredLimits: Record<string, number>) {
   return { device, rt: await lib.createGumbel({ device }) };
 }
 
+/**
+ * Runtimes and [R, K, offset] shapes that between them take every row path of the Gumbel-Softmax kernels. On
+ * SwiftShader the default runtime takes 50 x 8 and 61 x 5 by invocation on the few-blocks path (rows of 3 and 2
+ * Philox blocks at those offsets) and 5 x 1000 by its loop over blocks, the others by workgroup, holding v in
+ * registers up to K = 4096 and stashing it at 20000; the second runtime splits 2 x 20000; the third regenerates v
+ * instead of stashing it. The caller destroys all but the first (the fixture's).
+ */
+async function rowPathRuntimes() {
+  return [
+    window.rt,
+    await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, rowSplit: true }),
+    await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, stash: false }),
+  ];
+}
+const rowPathShapes = [[50, 8, 3], [61, 5, 2], [5, 1000, 0], [3, 4096, 1], [2, 20000, 2]] as const;
+
 /** Whether two arrays hold the same values, bit for bit as far as Object.is tells (NaN equals NaN, -0 not 0). */
 function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
@@ -44,7 +60,7 @@ async function outcome(call: () => unknown): Promise<string> {
   }
 }
 
-const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime, limitedRuntime, sameValues, outcome };
+const harness = { fc, lib, ref, softmax, softmaxRef, stats, kernels: { philoxKat, philoxProducts }, allKernels, runTestKernel, defaultLimitRuntime, limitedRuntime, rowPathRuntimes, rowPathShapes, sameValues, outcome };
 export type Harness = typeof harness;
 
 declare global {

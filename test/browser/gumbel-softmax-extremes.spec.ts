@@ -140,21 +140,15 @@ test('any subset of the outputs is bit-equal to the same outputs of a call that 
   // Each subset compiles other overrides: a hard y alone needs no v in pass 2, the stash goes into y or
   // logSoftmax, v held in registers only when pass 2 needs it. Outputs come from a poisoned pool.
   const r = await gpuPage.evaluate(async () => {
-    const { lib, softmax } = window.harness;
-    // On SwiftShader the default runtime takes the 50 x 8, 61 x 5 and 5 x 1000 rows by invocation and the others
-    // by workgroup, holding v in registers up to K = 4096 and stashing at 20000; the second splits 2 x 20000.
-    // Rows of 50 x 8 at offset 3 span 3 Philox blocks, where a hard y alone keeps the loop; of 61 x 5, 2
-    // blocks, where it takes the straight-line path too.
-    const runtimes = [
-      window.rt,
-      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, rowSplit: true }),
-      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, stash: false }),
-    ];
+    const { softmax, rowPathRuntimes, rowPathShapes } = window.harness;
+    // Rows of 50 x 8 at offset 3 span 3 Philox blocks, where a hard y alone keeps the loop over blocks; of
+    // 61 x 5, 2 blocks, where it takes the few-blocks path too.
+    const runtimes = await rowPathRuntimes();
     const subsets = [['y'], ['logSoftmax'], ['index'], ['y', 'index'], ['logSoftmax', 'index'], ['y', 'logSoftmax']] as const;
     const mismatches: string[] = [];
     let compared = 0;
     for (const [i, rt] of runtimes.entries()) {
-      for (const [R, K, offset] of [[50, 8, 3], [61, 5, 2], [5, 1000, 0], [3, 4096, 1], [2, 20000, 2]] as const) {
+      for (const [R, K, offset] of rowPathShapes) {
         const data = Float32Array.from({ length: R * K }, (_, j) => Math.sin(j * 0.71 + K) * 4 + (j % 7 === 3 ? -Infinity : 0));
         const logits = rt.tensor(data, [R, K]);
         for (const hard of [false, true]) {
@@ -368,20 +362,14 @@ test('dy at a masked logit has no effect, even where it is infinite or NaN, on e
   // y is 0 at a masked logit whatever the logits, so the backward must give what it gives with dy = 0 there
   // (0 * inf would make <dy, p>, and with it the row, NaN).
   const r = await gpuPage.evaluate(async () => {
-    const { lib, sameValues } = window.harness;
-    // As in the output-subset test above: on SwiftShader the default runtime takes 50 x 8 (3 Philox blocks a
-    // row at offset 3) and 61 x 5 by invocation on the few-blocks path and 5 x 1000 by the loop over blocks, the
-    // others by workgroup; the second splits 2 x 20000; the third caches rows and regenerates.
-    const runtimes = [
-      window.rt,
-      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, rowSplit: true }),
-      await lib.createGumbel({ backend: 'webgpu', rowPerInvocation: false, subgroups: false, rowCache: true, stash: false }),
-      window.cpu,
-    ];
+    const { rowPathRuntimes, rowPathShapes, sameValues } = window.harness;
+    const gpus = await rowPathRuntimes();
+    const runtimes = [...gpus, window.cpu];
     const out: string[] = [];
     let masked = 0;
     for (const [i, rt] of runtimes.entries()) {
-      for (const [R, K, offset, samples] of [[50, 8, 3, 1], [61, 5, 2, 2], [5, 1000, 0, 1], [3, 4096, 1, 2], [2, 20000, 2, 1]] as const) {
+      for (const [s, [R, K, offset]] of rowPathShapes.entries()) {
+        const samples = 1 + (s % 2); // S = 2 adds its samples' gradients into dLogits
         const n = samples * R * K;
         const isMasked = (j: number) => (j % (R * K)) % 7 === 3;
         const logits = rt.tensor(Float32Array.from({ length: R * K }, (_, j) => Math.sin(j * 0.71 + K) * 4 + (isMasked(j) ? -Infinity : 0)), [R, K]);
@@ -398,7 +386,7 @@ test('dy at a masked logit has no effect, even where it is infinite or NaN, on e
         if (i === 0) masked += poisoned.filter((v) => !Number.isFinite(v)).length;
       }
     }
-    for (const rt of runtimes.slice(1, 3)) rt.destroy();
+    for (const rt of gpus.slice(1)) rt.destroy();
     return { out, masked };
   });
   expect(r.out).toEqual([]);
