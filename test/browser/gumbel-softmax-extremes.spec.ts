@@ -35,10 +35,11 @@ test('extreme logits and temperatures give finite results and the right index; i
       [NaN, 1, 2, 3, 4, 5], // invalid: NaN
       [inf, 1, 2, 3, 4, 5], // invalid: +inf
       [-inf, -inf, -inf, -inf, -inf, -inf], // invalid: no finite logit
-      [1, 2, 3, 4, 5, 100], // fine, but its tau below is 0 (per-row tau case)
+      [1, 2, 3, 4, 5, 100], // fine, but its per-row tau below is no positive normal f32: 0, subnormal 1e-40 or -1
       [-1e30, -1e30, -1e30, 7e29, -1e30, -1e30],
       [3e38, -3e38, 1, 2, 3, 4], // differences overflow f32; over tau = 1e30 they do not
     ];
+    const badTau = new Map([[1e-30, 0], [1, 1e-40], [1e30, -1]]); // row 5's, beside each scalar tau
     const results = [];
     for (const k of [K, 6]) {
       const data = new Float32Array(rows.length * k).fill(-inf);
@@ -47,7 +48,7 @@ test('extreme logits and temperatures give finite results and the right index; i
         const logits = rt.tensor(data, [rows.length, k]);
         for (const tau of [1e-30, 1, 1e30]) {
           for (const perRow of [false, true]) {
-            const tauArg = perRow ? rt.tensor(Float32Array.from(rows, (_, i) => (i === 5 ? 0 : tau)), [rows.length]) : tau;
+            const tauArg = perRow ? rt.tensor(Float32Array.from(rows, (_, i) => (i === 5 ? badTau.get(tau)! : tau)), [rows.length]) : tau;
             const o = await rt.gumbelSoftmax(logits, { tau: tauArg, seed: 5, outputs: ['y', 'logSoftmax', 'index'] });
             const [y, ls, index] = [await o.y.read(), await o.logSoftmax.read(), await o.index.read()];
             const backend = rt === workgroups ? 'webgpu, a workgroup per row' : rt.backend;
