@@ -64,6 +64,13 @@ class GpuTensor<D extends DType = DType> implements Tensor<D> {
   }
 }
 
+/** An open batch: its encoder, its ops' outputs, and the errors of each op's encoding and of the submit. */
+interface Batch {
+  encoder: GPUCommandEncoder;
+  outputs: GpuTensor[];
+  errors: Promise<GPUError | null>[];
+}
+
 class GpuRuntime implements GumbelRuntime {
   readonly backend = 'webgpu';
   readonly ctx: GpuContext;
@@ -77,8 +84,8 @@ class GpuRuntime implements GumbelRuntime {
   readonly usesRowSplit: boolean;
   readonly usesRowPerInvocation: boolean;
   readonly #acquired: AcquiredDevice; // keeps the GPU object alive (see AcquiredDevice.gpu)
-  /** The open batch (see batch()): its encoder and its ops' outputs. */
-  #batch: { encoder: GPUCommandEncoder; outputs: GpuTensor[] } | null = null;
+  /** The open batch (see batch()). */
+  #batch: Batch | null = null;
 
   constructor(acquired: AcquiredDevice, options: CreateOptions) {
     this.#acquired = acquired;
@@ -214,19 +221,25 @@ class GpuRuntime implements GumbelRuntime {
   async batch<T>(work: () => Promise<T>): Promise<T> {
     this.#health.check();
     checkNotInBatch(this.#batch !== null);
-    const batch = { encoder: this.device.createCommandEncoder({ label: 'batch' }), outputs: [] as GpuTensor[] };
-    let result: T;
-    // The scopes span the whole batch, so pipelines and bind groups its ops create are checked too.
-    await this.#checked('batch', batch.outputs, async () => {
+    const batch: Batch = { encoder: this.device.createCommandEncoder({ label: 'batch' }), outputs: [], errors: [] };
+    try {
+      let result: T;
       this.#batch = batch;
       try {
         result = await work();
       } finally {
         this.#batch = null;
       }
-      this.ctx.submit(batch.encoder);
-    });
-    return result!;
+      // Each op's encoding was checked in scopes of its own (#run); errors that only finish() reports surface here.
+      batch.errors.push(this.#scoped(() => this.ctx.submit(batch.encoder)));
+      const gpuError = (await Promise.all(batch.errors)).find((e) => e !== null);
+      if (gpuError) throw new Error(`gumbel-webgpu: batch failed on the GPU: ${gpuError.message}`);
+      return result;
+    } catch (error) {
+      for (const t of batch.outputs) t.destroy();
+      this.#health.check(); // a lost device explains the failure best
+      throw error;
+    }
   }
 
   poolStats(): PoolStats {
@@ -291,9 +304,10 @@ class GpuRuntime implements GumbelRuntime {
 
   /** Encodes and submits one op (see #checked); inside a batch, only encodes into the batch's encoder. */
   async #run(label: string, outputs: GpuTensor[], encode: (encoder: GPUCommandEncoder) => void): Promise<void> {
-    if (this.#batch) {
-      this.#batch.outputs.push(...outputs);
-      encode(this.#batch.encoder);
+    const batch = this.#batch;
+    if (batch) {
+      batch.outputs.push(...outputs);
+      batch.errors.push(this.#scoped(() => encode(batch.encoder))); // awaited when the batch ends
       return;
     }
     await this.#checked(label, outputs, () => {
@@ -304,28 +318,37 @@ class GpuRuntime implements GumbelRuntime {
   }
 
   /**
-   * Runs `work` inside validation and out-of-memory scopes; on an error, frees `outputs` and rejects. Synchronous
-   * work is not awaited and both pops are issued at once, so the scopes of calls issued without awaiting nest
-   * instead of interleaving; asynchronous work (a batch) holds its scopes while every op of this runtime goes
-   * into the batch.
+   * Runs `work` synchronously inside validation and out-of-memory scopes and resolves to the error they caught, or
+   * null. The scopes never span an await: scopes that others push on the same device meanwhile (another runtime's,
+   * the caller's) would otherwise catch this runtime's errors, or this runtime theirs. Calls issued without
+   * awaiting therefore nest rather than interleave.
    */
-  async #checked(label: string, outputs: GpuTensor[], work: () => void | Promise<void>): Promise<void> {
+  #scoped(work: () => void): Promise<GPUError | null> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    let thrown: unknown = null;
+    let pops: Promise<[GPUError | null, GPUError | null]>;
     try {
-      const pending = work();
-      if (pending) await pending;
-    } catch (error) {
-      thrown = error;
+      work();
+    } finally {
+      pops = Promise.all([this.device.popErrorScope(), this.device.popErrorScope()]);
     }
-    const [validation, outOfMemory] = await Promise.all([this.device.popErrorScope(), this.device.popErrorScope()]);
-    const gpuError = validation ?? outOfMemory;
-    if (thrown || gpuError) {
+    return pops.then(([validation, outOfMemory]) => validation ?? outOfMemory);
+  }
+
+  /** Runs `work` in #scoped; on an error (thrown, or caught by the scopes), frees `outputs` and rejects. */
+  async #checked(label: string, outputs: GpuTensor[], work: () => void): Promise<void> {
+    let gpuError: GPUError | null;
+    try {
+      gpuError = await this.#scoped(work);
+    } catch (error) {
       for (const t of outputs) t.destroy();
       this.#health.check();
-      if (thrown) throw thrown;
-      throw new Error(`gumbel-webgpu: ${label} failed on the GPU: ${gpuError!.message}`);
+      throw error;
+    }
+    if (gpuError) {
+      for (const t of outputs) t.destroy();
+      this.#health.check();
+      throw new Error(`gumbel-webgpu: ${label} failed on the GPU: ${gpuError.message}`);
     }
   }
 }

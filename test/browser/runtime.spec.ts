@@ -283,6 +283,47 @@ test('batch(): forward and backward in one submit equal the unbatched calls; rea
   }
 });
 
+test('two runtimes on one device: a failing op in one batch fails that batch only, while the other batch is open', async ({ gpuPage }) => {
+  // Error scopes are a stack per device. A batch whose scopes spanned its function's awaits caught the errors of
+  // another runtime's batch opened inside that span (and not its own), so the wrong batch rejected.
+  const r = await gpuPage.evaluate(async () => {
+    const { lib, outcome } = window.harness;
+    const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+    const other = await (await navigator.gpu.requestAdapter())!.requestDevice();
+    const [a, b] = [await lib.createGumbel({ device }), await lib.createGumbel({ device })];
+    const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+    const data = new Float32Array([1, 2, 3, 4]);
+    const foreign = a.tensorFromBuffer(other.createBuffer({ size: 64, usage: GPUBufferUsage.STORAGE }), [1, 4]);
+    const good = b.tensor(data, [1, 4]);
+    // A opens first; B opens inside A's batch; A's failing op is encoded while both are open; B closes first.
+    const failing = outcome(() => a.batch(async () => {
+      await sleep(30);
+      await a.gumbelSoftmax(foreign, { tau: 1, seed: 1 });
+      await sleep(60);
+    }));
+    await sleep(10);
+    let y: number[] = [];
+    const fine = outcome(async () => {
+      const o = await b.batch(async () => {
+        await sleep(50);
+        return b.gumbelSoftmax(good, { tau: 1, seed: 1 });
+      });
+      y = Array.from(await o.y!.read());
+    });
+    const out = { failing: await failing, fine: await fine, y };
+    const want = await (await window.cpu.gumbelSoftmax(window.cpu.tensor(data, [1, 4]), { tau: 1, seed: 1 })).y!.read();
+    a.destroy();
+    b.destroy();
+    device.destroy();
+    other.destroy();
+    return { ...out, want: Array.from(want) };
+  });
+  expect(r.failing).toMatch(/^Error: gumbel-webgpu: batch failed on the GPU: /);
+  expect(r.fine).toBe('resolved');
+  r.y.forEach((v, i) => expect(v).toBeCloseTo(r.want[i]!, 5));
+  expect(r.y).toHaveLength(4);
+});
+
 test("tensorFromBuffer and bufferOf share data with the caller's own WebGPU work, without copies", async ({ gpuPage }) => {
   const r = await gpuPage.evaluate(async () => {
     const rt = window.rt;
