@@ -222,8 +222,8 @@ class GpuRuntime implements GumbelRuntime {
     this.#health.check();
     checkNotInBatch(this.#batch !== null);
     const batch: Batch = { encoder: this.device.createCommandEncoder({ label: 'batch' }), outputs: [], errors: [] };
-    try {
-      let result: T;
+    let result: T;
+    await this.#checked('batch', batch.outputs, async () => {
       this.#batch = batch;
       try {
         result = await work();
@@ -232,14 +232,9 @@ class GpuRuntime implements GumbelRuntime {
       }
       // Each op's encoding was checked in scopes of its own (#run); errors that only finish() reports surface here.
       batch.errors.push(this.#scoped(() => this.ctx.submit(batch.encoder)));
-      const gpuError = (await Promise.all(batch.errors)).find((e) => e !== null);
-      if (gpuError) throw new Error(`gumbel-webgpu: batch failed on the GPU: ${gpuError.message}`);
-      return result;
-    } catch (error) {
-      for (const t of batch.outputs) t.destroy();
-      this.#health.check(); // a lost device explains the failure best
-      throw error;
-    }
+      return batch.errors;
+    });
+    return result!;
   }
 
   poolStats(): PoolStats {
@@ -310,11 +305,13 @@ class GpuRuntime implements GumbelRuntime {
       batch.errors.push(this.#scoped(() => encode(batch.encoder))); // awaited when the batch ends
       return;
     }
-    await this.#checked(label, outputs, () => {
-      const encoder = this.device.createCommandEncoder({ label });
-      encode(encoder);
-      this.ctx.submit(encoder);
-    });
+    await this.#checked(label, outputs, async () => [
+      this.#scoped(() => {
+        const encoder = this.device.createCommandEncoder({ label });
+        encode(encoder);
+        this.ctx.submit(encoder);
+      }),
+    ]);
   }
 
   /**
@@ -335,20 +332,19 @@ class GpuRuntime implements GumbelRuntime {
     return pops.then(([validation, outOfMemory]) => validation ?? outOfMemory);
   }
 
-  /** Runs `work` in #scoped; on an error (thrown, or caught by the scopes), frees `outputs` and rejects. */
-  async #checked(label: string, outputs: GpuTensor[], work: () => void): Promise<void> {
-    let gpuError: GPUError | null;
+  /**
+   * Awaits `attempt` and then the errors its scopes caught (#scoped); on a throw or such an error, frees `outputs`
+   * and rejects. `attempt` runs synchronously up to its first await, so an op's encoding and submit happen in
+   * call order.
+   */
+  async #checked(label: string, outputs: GpuTensor[], attempt: () => Promise<Promise<GPUError | null>[]>): Promise<void> {
     try {
-      gpuError = await this.#scoped(work);
+      const gpuError = (await Promise.all(await attempt())).find((e) => e !== null);
+      if (gpuError) throw new Error(`gumbel-webgpu: ${label} failed on the GPU: ${gpuError.message}`);
     } catch (error) {
       for (const t of outputs) t.destroy();
-      this.#health.check();
+      this.#health.check(); // a lost device explains the failure best
       throw error;
-    }
-    if (gpuError) {
-      for (const t of outputs) t.destroy();
-      this.#health.check();
-      throw new Error(`gumbel-webgpu: ${label} failed on the GPU: ${gpuError.message}`);
     }
   }
 }
